@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/*
+ * blkring: the command line.  Dispatches to the subcommands; the only file
+ * that may call exit().
+ */
+#include <stdio.h>
+#include <string.h>
+
+struct bench_command {
+	const char *name;
+	const char *help;
+	int (*main)(int argc, char **argv);
+};
+
+static const struct bench_command bench_commands[] = {
+	{ NULL, NULL, NULL },
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "usage: blkring COMMAND [OPTIONS]\n\ncommands:\n");
+	for (const struct bench_command *c = bench_commands; c->name; c++)
+		fprintf(out, "  %-10s %s\n", c->name, c->help);
+	fprintf(out, "\nblkring COMMAND --help describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (const struct bench_command *c = bench_commands; c->name; c++)
+		if (!strcmp(argv[1], c->name))
+			return c->main(argc - 1, argv + 1);
+	fprintf(stderr, "blkring: unknown command '%s' (see blkring --help)\n",
+		argv[1]);
+	return 2;
+}
