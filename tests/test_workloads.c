@@ -1,0 +1,833 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of workloads/workload: mode names, config validation and its
+ * messages, reproducibility from the seed, alignment and bounds of every
+ * offset, the random map's once-per-pass coverage for several block
+ * counts, uniform draws without the map, the read/write mix, the I/O
+ * limit, sequential wrap, and the verification pattern.  Single-threaded;
+ * fixed seeds and bounded counts.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/cu_main.h"
+#include "workloads/workload.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const enum wl_rw all_modes[] = {
+	WL_RW_READ,	 WL_RW_WRITE,  WL_RW_RANDREAD,
+	WL_RW_RANDWRITE, WL_RW_RANDRW, WL_RW_RW,
+};
+
+static struct wl *wl_new(const struct wl_config *cfg)
+{
+	struct wl *w = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(wl_create(cfg, &w), 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+	return w;
+}
+
+static struct wl_config cfg_of(enum wl_rw rw, uint32_t bs, uint64_t nblocks)
+{
+	struct wl_config cfg;
+
+	wl_config_default(&cfg);
+	cfg.rw = rw;
+	cfg.bs_bytes = bs;
+	cfg.size_bytes = nblocks * bs;
+	return cfg;
+}
+
+/* A bitmap for coverage checks. */
+struct bits {
+	uint64_t *w;
+	uint64_t n;
+};
+
+static void bits_alloc(struct bits *b, uint64_t n)
+{
+	b->n = n;
+	b->w = calloc((n + 63) / 64, sizeof(uint64_t));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b->w);
+}
+
+static void bits_clear(struct bits *b)
+{
+	memset(b->w, 0, (b->n + 63) / 64 * sizeof(uint64_t));
+}
+
+/* Sets bit @i; returns whether it was already set. */
+static bool bits_test_and_set(struct bits *b, uint64_t i)
+{
+	uint64_t m = UINT64_C(1) << (i % 64);
+	bool was = b->w[i / 64] & m;
+
+	b->w[i / 64] |= m;
+	return was;
+}
+
+/* ---- Names -------------------------------------------------------------- */
+
+static void test_rw_parse(void)
+{
+	static const struct {
+		const char *s;
+		int ret;
+		enum wl_rw rw;
+	} cases[] = {
+		{ "read", 0, WL_RW_READ },
+		{ "write", 0, WL_RW_WRITE },
+		{ "randread", 0, WL_RW_RANDREAD },
+		{ "randwrite", 0, WL_RW_RANDWRITE },
+		{ "randrw", 0, WL_RW_RANDRW },
+		{ "rw", 0, WL_RW_RW },
+		{ "readwrite", 0, WL_RW_RW },
+		{ "", -EINVAL, 0 },
+		{ "READ", -EINVAL, 0 },
+		{ "randread ", -EINVAL, 0 },
+		{ "rand", -EINVAL, 0 },
+		{ "trim", -EINVAL, 0 },
+		{ "randtrim", -EINVAL, 0 },
+		{ "readwrite2", -EINVAL, 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum wl_rw got = WL_RW_NR; /* untouched on error */
+
+		CU_ASSERT_EQUAL(wl_rw_parse(cases[i].s, &got), cases[i].ret);
+		CU_ASSERT_EQUAL(got, cases[i].ret ? WL_RW_NR : cases[i].rw);
+	}
+	CU_ASSERT_EQUAL(wl_rw_parse(NULL, &(enum wl_rw){ 0 }), -EINVAL);
+}
+
+static void test_rw_names(void)
+{
+	static const struct {
+		enum wl_rw rw;
+		const char *name;
+		bool random, mixed;
+	} cases[] = {
+		{ WL_RW_READ, "read", false, false },
+		{ WL_RW_WRITE, "write", false, false },
+		{ WL_RW_RANDREAD, "randread", true, false },
+		{ WL_RW_RANDWRITE, "randwrite", true, false },
+		{ WL_RW_RANDRW, "randrw", true, true },
+		{ WL_RW_RW, "rw", false, true },
+		{ WL_RW_NR, "invalid", false, false },
+		{ (enum wl_rw)1000, "invalid", false, false },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		enum wl_rw back;
+
+		CU_ASSERT_STRING_EQUAL(wl_rw_name(cases[i].rw), cases[i].name);
+		CU_ASSERT_EQUAL(wl_rw_is_random(cases[i].rw), cases[i].random);
+		CU_ASSERT_EQUAL(wl_rw_is_mixed(cases[i].rw), cases[i].mixed);
+		if (cases[i].rw < WL_RW_NR) {
+			CU_ASSERT_EQUAL(wl_rw_parse(cases[i].name, &back), 0);
+			CU_ASSERT_EQUAL(back, cases[i].rw);
+		}
+	}
+}
+
+/* ---- Config ------------------------------------------------------------- */
+
+enum field { F_NONE, F_RW, F_BS, F_OFFSET, F_SIZE, F_MIX, F_LIMIT };
+
+static void set_field(struct wl_config *cfg, enum field f, uint64_t v)
+{
+	switch (f) {
+	case F_NONE:
+		break;
+	case F_RW:
+		cfg->rw = (enum wl_rw)v;
+		break;
+	case F_BS:
+		cfg->bs_bytes = (uint32_t)v;
+		break;
+	case F_OFFSET:
+		cfg->offset_bytes = v;
+		break;
+	case F_SIZE:
+		cfg->size_bytes = v;
+		break;
+	case F_MIX:
+		cfg->rwmixread = (unsigned int)v;
+		break;
+	case F_LIMIT:
+		cfg->io_limit_bytes = v;
+		break;
+	}
+}
+
+static void test_config_check(void)
+{
+	static const struct {
+		enum field f1;
+		uint64_t v1;
+		enum field f2;
+		uint64_t v2;
+		const char *msg; /* NULL: valid; else the message's start */
+	} cases[] = {
+		{ F_NONE, 0, F_NONE, 0, NULL }, /* the defaults */
+		{ F_BS, 512, F_NONE, 0, NULL },
+		{ F_BS, 1 << 20, F_SIZE, 1 << 20, NULL },    /* one block */
+		{ F_SIZE, 4096 * 3 + 100, F_NONE, 0, NULL }, /* a tail */
+		{ F_MIX, 0, F_RW, WL_RW_RANDRW, NULL },
+		{ F_MIX, 100, F_RW, WL_RW_RW, NULL },
+		{ F_LIMIT, 512, F_NONE, 0, NULL },
+		{ F_OFFSET, UINT64_MAX - 511, F_SIZE, 4096,
+		  "size_bytes=4096: offset_bytes + size_bytes" },
+		{ F_OFFSET, UINT64_MAX - 4607, F_SIZE, 4607,
+		  NULL }, /* ends at exactly UINT64_MAX */
+		{ F_RW, WL_RW_NR, F_NONE, 0, "rw=6: not a mode" },
+		{ F_RW, 1000, F_NONE, 0, "rw=1000: not a mode" },
+		{ F_BS, 0, F_NONE, 0, "bs_bytes=0: must be a positive" },
+		{ F_BS, 511, F_NONE, 0, "bs_bytes=511: must be a positive" },
+		{ F_BS, 1000, F_NONE, 0, "bs_bytes=1000: must be a positive" },
+		{ F_BS, 4097, F_NONE, 0, "bs_bytes=4097: must be a positive" },
+		{ F_OFFSET, 100, F_NONE, 0, "offset_bytes=100: must be" },
+		{ F_SIZE, 0, F_NONE, 0, "size_bytes=0: must be at least" },
+		{ F_SIZE, 4095, F_NONE, 0,
+		  "size_bytes=4095: must be at least" },
+		{ F_OFFSET, 1 << 20, F_SIZE, UINT64_MAX - 4096,
+		  "size_bytes=18446744073709547519: offset_bytes + " },
+		{ F_MIX, 101, F_NONE, 0, "rwmixread=101: must be" },
+		{ F_MIX, UINT_MAX, F_NONE, 0, "rwmixread=4294967295: must be" },
+		{ F_LIMIT, 100, F_NONE, 0, "io_limit_bytes=100: must be" },
+		{ F_LIMIT, 4096 + 1, F_NONE, 0,
+		  "io_limit_bytes=4097: must be" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct wl_config cfg;
+		struct wl *w = (struct wl *)&cfg; /* must stay untouched */
+		char why[200] = "";
+		int ret;
+
+		wl_config_default(&cfg);
+		set_field(&cfg, cases[i].f1, cases[i].v1);
+		set_field(&cfg, cases[i].f2, cases[i].v2);
+		ret = wl_config_check(&cfg, why, sizeof(why));
+		if (!cases[i].msg) {
+			if (ret)
+				fprintf(stderr, "case %zu: '%s'\n", i, why);
+			CU_ASSERT_EQUAL(ret, 0);
+			ret = wl_create(&cfg, &w);
+			CU_ASSERT_EQUAL(ret, 0);
+			if (!ret)
+				wl_destroy(w);
+			continue;
+		}
+		if (strncmp(why, cases[i].msg, strlen(cases[i].msg)))
+			fprintf(stderr, "case %zu: '%s', want '%s...'\n", i,
+				why, cases[i].msg);
+		CU_ASSERT_EQUAL(ret, -EINVAL);
+		CU_ASSERT_NSTRING_EQUAL(why, cases[i].msg,
+					strlen(cases[i].msg));
+		/* One line, and it says what is allowed. */
+		CU_ASSERT_PTR_NULL(strchr(why, '\n'));
+		CU_ASSERT(strstr(why, "must") || strstr(why, "allowed"));
+		CU_ASSERT_EQUAL(wl_config_check(&cfg, NULL, 0), -EINVAL);
+		CU_ASSERT_EQUAL(wl_create(&cfg, &w), -EINVAL);
+		CU_ASSERT_PTR_EQUAL(w, (struct wl *)&cfg);
+	}
+}
+
+/* A short buffer still gets a terminated (truncated) message. */
+static void test_config_check_short_buffer(void)
+{
+	struct wl_config cfg;
+	char why[8];
+
+	wl_config_default(&cfg);
+	cfg.bs_bytes = 3;
+	memset(why, 'x', sizeof(why));
+	CU_ASSERT_EQUAL(wl_config_check(&cfg, why, sizeof(why)), -EINVAL);
+	CU_ASSERT_STRING_EQUAL(why, "bs_byte");
+	CU_ASSERT_EQUAL(wl_config_check(NULL, why, sizeof(why)), -EINVAL);
+}
+
+/* ---- Sequences ---------------------------------------------------------- */
+
+/* Hash of the first @n I/Os, direction included. */
+static uint64_t run_hash(const struct wl_config *cfg, unsigned int n,
+			 bool dirs_only)
+{
+	struct wl *w = wl_new(cfg);
+	struct wl_io io;
+	uint64_t h = 0;
+	bool ok = true;
+
+	for (unsigned int i = 0; i < n; i++) {
+		ok &= wl_next(w, &io);
+		h = (h ^ (dirs_only ? 0 : io.offset_bytes) ^ io.len_bytes ^
+		     (uint64_t)io.write) *
+		    UINT64_C(0x100000001b3);
+		h ^= h >> 29;
+	}
+	CU_ASSERT_TRUE(ok);
+	wl_destroy(w);
+	return h;
+}
+
+static void test_reproducible(void)
+{
+	for (size_t m = 0; m < ARRAY_SIZE(all_modes); m++) {
+		struct wl_config a = cfg_of(all_modes[m], 4096, 10007), b;
+		uint64_t h = run_hash(&a, 20000, false);
+		bool seeded;
+
+		/* Same config, same sequence. */
+		CU_ASSERT_EQUAL(run_hash(&a, 20000, false), h);
+		/*
+		 * Another seed: a different sequence, except in sequential
+		 * single-direction modes, where the seed plays no part.
+		 */
+		b = a;
+		b.seed = a.seed + 1;
+		seeded = wl_rw_is_random(a.rw) || wl_rw_is_mixed(a.rw);
+		CU_ASSERT_EQUAL(run_hash(&b, 20000, false) != h, seeded);
+		/* norandommap is another sequence of the random modes. */
+		b = a;
+		b.norandommap = true;
+		if (wl_rw_is_random(a.rw))
+			CU_ASSERT_NOT_EQUAL(run_hash(&b, 20000, false), h);
+	}
+}
+
+/*
+ * Every offset is bs-aligned inside the region, every length is bs, and
+ * single-direction modes never mix, for assorted regions.
+ */
+static void test_alignment_and_bounds(void)
+{
+	static const struct {
+		uint32_t bs;
+		uint64_t offset, size;
+		bool norandommap;
+	} regions[] = {
+		{ 4096, 0, 4096 * 100, false },
+		{ 4096, 1 << 20, 4096 * 100 + 4095, false }, /* a tail */
+		{ 512, 512, 512 * 3, false },
+		{ 45056, 4096 * 7, 45056 * 1000 + 2048, false }, /* 44 KiB */
+		{ 4096, 1 << 20, 4096 * 100 + 4095, true },
+		{ 1 << 20, UINT64_C(1) << 40, (UINT64_C(1) << 40) + 512, true },
+		{ 512, UINT64_MAX - (UINT64_C(1) << 30) - 511, 1 << 30, false },
+	};
+
+	for (size_t r = 0; r < ARRAY_SIZE(regions); r++) {
+		for (size_t m = 0; m < ARRAY_SIZE(all_modes); m++) {
+			struct wl_config cfg;
+			uint64_t nblocks, end, bad = 0;
+			unsigned int writes = 0;
+			bool ok = true;
+			struct wl_io io;
+			struct wl *w;
+
+			wl_config_default(&cfg);
+			cfg.rw = all_modes[m];
+			cfg.bs_bytes = regions[r].bs;
+			cfg.offset_bytes = regions[r].offset;
+			cfg.size_bytes = regions[r].size;
+			cfg.norandommap = regions[r].norandommap;
+			w = wl_new(&cfg);
+			nblocks = regions[r].size / regions[r].bs;
+			CU_ASSERT_EQUAL(wl_nblocks(w), nblocks);
+			end = cfg.offset_bytes + nblocks * cfg.bs_bytes;
+			for (unsigned int i = 0; i < 5000; i++) {
+				ok &= wl_next(w, &io);
+				bad += io.offset_bytes < cfg.offset_bytes ||
+				       (io.offset_bytes - cfg.offset_bytes) %
+					       cfg.bs_bytes ||
+				       io.offset_bytes > end - cfg.bs_bytes ||
+				       io.len_bytes != cfg.bs_bytes;
+				writes += io.write;
+			}
+			CU_ASSERT_TRUE(ok);
+			CU_ASSERT_EQUAL(bad, 0);
+			if (cfg.rw == WL_RW_READ || cfg.rw == WL_RW_RANDREAD)
+				CU_ASSERT_EQUAL(writes, 0);
+			if (cfg.rw == WL_RW_WRITE || cfg.rw == WL_RW_RANDWRITE)
+				CU_ASSERT_EQUAL(writes, 5000);
+			CU_ASSERT_EQUAL(wl_issued_bytes(w),
+					5000 * (uint64_t)cfg.bs_bytes);
+			wl_destroy(w);
+		}
+	}
+}
+
+static void test_sequential_wrap(void)
+{
+	static const enum wl_rw modes[] = { WL_RW_READ, WL_RW_WRITE, WL_RW_RW };
+
+	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		struct wl_config cfg = cfg_of(modes[m], 4096, 5);
+		struct wl_io io;
+		struct wl *w;
+
+		cfg.offset_bytes = 1 << 20;
+		cfg.size_bytes += 4000; /* a tail that is never touched */
+		w = wl_new(&cfg);
+		for (unsigned int i = 0; i < 23; i++) {
+			CU_ASSERT_TRUE(wl_next(w, &io));
+			CU_ASSERT_EQUAL(io.offset_bytes,
+					(1 << 20) + (uint64_t)(i % 5) * 4096);
+		}
+		wl_destroy(w);
+	}
+
+	/* One block: always the same offset. */
+	{
+		struct wl_config cfg = cfg_of(WL_RW_READ, 8192, 1);
+		struct wl *w = wl_new(&cfg);
+		struct wl_io io;
+
+		for (unsigned int i = 0; i < 10; i++) {
+			CU_ASSERT_TRUE(wl_next(w, &io));
+			CU_ASSERT_EQUAL(io.offset_bytes, 0);
+		}
+		wl_destroy(w);
+	}
+}
+
+/* ---- The random map ----------------------------------------------------- */
+
+/*
+ * Every block exactly once per pass, for three passes, and each pass in
+ * a new order (from 64 blocks up, where a repeat is negligible: 1/64!).
+ */
+static void test_randommap_covers(void)
+{
+	static const uint64_t counts[] = { 1,	 2,	3,	5,    7,
+					   8,	 64,	1000,	1024, 1025,
+					   4097, 65536, 1000003 };
+	struct bits seen;
+
+	for (size_t c = 0; c < ARRAY_SIZE(counts); c++) {
+		uint64_t n = counts[c], prev_order = 0;
+		enum wl_rw rw = c % 2 ? WL_RW_RANDREAD : WL_RW_RANDRW;
+		struct wl_config cfg = cfg_of(rw, 512, n);
+		unsigned int passes = n > 100000 ? 2 : 3;
+		struct wl *w = wl_new(&cfg);
+		struct wl_io io;
+
+		bits_alloc(&seen, n);
+		for (unsigned int p = 0; p < passes; p++) {
+			uint64_t repeats = 0, order = 0, outside = 0;
+			bool ok = true;
+
+			bits_clear(&seen);
+			for (uint64_t i = 0; i < n; i++) {
+				uint64_t blk;
+
+				ok &= wl_next(w, &io);
+				blk = io.offset_bytes / 512;
+				if (blk >= n) {
+					outside++;
+					continue;
+				}
+				repeats += bits_test_and_set(&seen, blk);
+				order = (order ^ blk) * UINT64_C(0x100000001b3);
+			}
+			CU_ASSERT_TRUE(ok);
+			CU_ASSERT_EQUAL(outside, 0);
+			/* n draws, no repeat: each block exactly once. */
+			if (repeats)
+				fprintf(stderr,
+					"n %" PRIu64 " pass %u: %" PRIu64
+					" repeats\n",
+					n, p, repeats);
+			CU_ASSERT_EQUAL(repeats, 0);
+			if (p && n >= 64)
+				CU_ASSERT_NOT_EQUAL(order, prev_order);
+			prev_order = order;
+		}
+		free(seen.w);
+		wl_destroy(w);
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * A region too large to walk (2^40 + 7 blocks, domain 2^41): a sample of
+ * the first pass has no repeat, stays in bounds, and is spread out.
+ */
+static void test_randommap_sampled(void)
+{
+	enum { N = 200000 };
+	uint64_t n = (UINT64_C(1) << 40) + 7;
+	struct wl_config cfg = cfg_of(WL_RW_RANDWRITE, 512, n);
+	uint64_t *v = malloc(N * sizeof(*v));
+	unsigned int upper = 0, dup = 0, outside = 0;
+	bool ok = true;
+	struct wl *w = wl_new(&cfg);
+	struct wl_io io;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	for (unsigned int i = 0; i < N; i++) {
+		ok &= wl_next(w, &io);
+		v[i] = io.offset_bytes / 512;
+		outside += v[i] >= n;
+		upper += v[i] >= n / 2;
+	}
+	CU_ASSERT_TRUE(ok);
+	CU_ASSERT_EQUAL(outside, 0);
+	qsort(v, N, sizeof(*v), cmp_u64);
+	for (unsigned int i = 1; i < N; i++)
+		dup += v[i] == v[i - 1];
+	CU_ASSERT_EQUAL(dup, 0);
+	/* Half above the middle: mean N/2, sd ~224; 10 sd of slack. */
+	CU_ASSERT(upper > N / 2 - 2240 && upper < N / 2 + 2240);
+	free(v);
+	wl_destroy(w);
+}
+
+/*
+ * Consecutive random offsets do not step through the region: adjacent
+ * blocks follow each other about as often as chance has it (2/n).
+ */
+static void test_randommap_not_sequential(void)
+{
+	struct wl_config cfg = cfg_of(WL_RW_RANDREAD, 4096, 1000);
+	struct wl *w = wl_new(&cfg);
+	uint64_t prev = 0, adjacent = 0;
+	struct wl_io io;
+	bool ok = true;
+
+	for (unsigned int i = 0; i < 100000; i++) {
+		uint64_t blk;
+
+		ok &= wl_next(w, &io);
+		blk = io.offset_bytes / 4096;
+		adjacent += i && (blk == prev + 1 || blk + 1 == prev);
+		prev = blk;
+	}
+	CU_ASSERT_TRUE(ok);
+	/* Chance gives ~200; a stepping generator gives ~100000. */
+	CU_ASSERT(adjacent < 1000);
+	wl_destroy(w);
+}
+
+/* Without the map: uniform draws that repeat within a pass. */
+static void test_norandommap_uniform(void)
+{
+	enum { NB = 1000, DRAWS = 100000 };
+	struct wl_config cfg = cfg_of(WL_RW_RANDREAD, 4096, NB);
+	static unsigned int hits[NB];
+	unsigned int lo = UINT_MAX, hi = 0, first_pass_distinct = 0;
+	unsigned int outside = 0;
+	bool ok = true;
+	struct bits seen;
+	struct wl_io io;
+	struct wl *w;
+
+	cfg.norandommap = true;
+	w = wl_new(&cfg);
+	bits_alloc(&seen, NB);
+	memset(hits, 0, sizeof(hits));
+	for (unsigned int i = 0; i < DRAWS; i++) {
+		uint64_t blk;
+
+		ok &= wl_next(w, &io);
+		blk = io.offset_bytes / 4096;
+		if (blk >= NB) {
+			outside++;
+			continue;
+		}
+		hits[blk]++;
+		if (i < NB)
+			first_pass_distinct += !bits_test_and_set(&seen, blk);
+	}
+	CU_ASSERT_TRUE(ok);
+	CU_ASSERT_EQUAL(outside, 0);
+	for (unsigned int b = 0; b < NB; b++) {
+		lo = hits[b] < lo ? hits[b] : lo;
+		hi = hits[b] > hi ? hits[b] : hi;
+	}
+	/* Expected 100 each, sd 10: 5 sd either way. */
+	CU_ASSERT(lo >= 50 && hi <= 150);
+	/* NB uniform draws hit ~63% of the blocks, not all. */
+	CU_ASSERT(first_pass_distinct > 550 && first_pass_distinct < 700);
+	free(seen.w);
+	wl_destroy(w);
+}
+
+/* ---- Mix and limit ------------------------------------------------------ */
+
+static void test_mix_ratio(void)
+{
+	static const unsigned int pcts[] = { 0, 1, 10, 50, 70, 99, 100 };
+	static const enum wl_rw modes[] = { WL_RW_RANDRW, WL_RW_RW };
+
+	for (size_t m = 0; m < ARRAY_SIZE(modes); m++) {
+		for (size_t p = 0; p < ARRAY_SIZE(pcts); p++) {
+			struct wl_config cfg = cfg_of(modes[m], 4096, 4096);
+			unsigned int reads = 0;
+			bool ok = true;
+			struct wl_io io;
+			struct wl *w;
+			double frac;
+
+			cfg.rwmixread = pcts[p];
+			w = wl_new(&cfg);
+			for (unsigned int i = 0; i < 100000; i++) {
+				ok &= wl_next(w, &io);
+				reads += !io.write;
+			}
+			CU_ASSERT_TRUE(ok);
+			frac = reads / 100000.0;
+			/* sd <= 0.16%: 1% is over 6 sd. */
+			CU_ASSERT(frac > pcts[p] / 100.0 - 0.01 &&
+				  frac < pcts[p] / 100.0 + 0.01);
+			if (pcts[p] == 0)
+				CU_ASSERT_EQUAL(reads, 0);
+			if (pcts[p] == 100)
+				CU_ASSERT_EQUAL(reads, 100000);
+			wl_destroy(w);
+		}
+	}
+}
+
+/* The mix has its own stream: rwmixread does not move the offsets. */
+static void test_mix_independent_of_offsets(void)
+{
+	struct wl_config a = cfg_of(WL_RW_RANDRW, 4096, 10000), b = a;
+
+	a.rwmixread = 30;
+	b.rwmixread = 70;
+	CU_ASSERT_NOT_EQUAL(run_hash(&a, 10000, true),
+			    run_hash(&b, 10000, true));
+	a.rw = b.rw = WL_RW_RANDREAD;
+	CU_ASSERT_EQUAL(run_hash(&a, 10000, false), run_hash(&b, 10000, false));
+	/* The mixed mode's offsets are the same whatever the mix. */
+	{
+		struct wl_config c = cfg_of(WL_RW_RANDRW, 4096, 10000);
+		struct wl *x, *y;
+		struct wl_io ix, iy;
+		unsigned int same = 0;
+
+		c.rwmixread = 30;
+		x = wl_new(&c);
+		c.rwmixread = 70;
+		y = wl_new(&c);
+		for (unsigned int i = 0; i < 10000; i++) {
+			CU_ASSERT_TRUE(wl_next(x, &ix));
+			CU_ASSERT_TRUE(wl_next(y, &iy));
+			same += ix.offset_bytes == iy.offset_bytes;
+		}
+		CU_ASSERT_EQUAL(same, 10000);
+		wl_destroy(x);
+		wl_destroy(y);
+	}
+}
+
+static void test_io_limit(void)
+{
+	static const struct {
+		enum wl_rw rw;
+		uint32_t bs;
+		uint64_t nblocks, limit;
+		unsigned int ios;
+		uint32_t last_len;
+	} cases[] = {
+		{ WL_RW_READ, 4096, 100, 4096 * 10, 10, 4096 },
+		{ WL_RW_RANDREAD, 4096, 100, 4096 * 10, 10, 4096 },
+		{ WL_RW_RANDRW, 4096, 100, 4096 * 3 + 1024, 4, 1024 },
+		{ WL_RW_WRITE, 4096, 100, 512, 1, 512 },
+		{ WL_RW_RW, 512, 7, 512, 1, 512 },
+		/* More than the region: wraps, or starts a second pass. */
+		{ WL_RW_READ, 4096, 4, 4096 * 10, 10, 4096 },
+		{ WL_RW_RANDWRITE, 4096, 4, 4096 * 9 + 512, 10, 512 },
+		{ WL_RW_RANDREAD, 65536, 1000, 65536 * 2500, 2500, 65536 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct wl_config cfg =
+			cfg_of(cases[i].rw, cases[i].bs, cases[i].nblocks);
+		struct wl_io io = { 0 };
+		unsigned int ios = 0;
+		uint64_t bytes = 0;
+		struct wl *w;
+
+		cfg.io_limit_bytes = cases[i].limit;
+		w = wl_new(&cfg);
+		while (ios <= cases[i].ios && wl_next(w, &io)) {
+			ios++;
+			bytes += io.len_bytes;
+			CU_ASSERT(io.len_bytes % 512 == 0 && io.len_bytes);
+		}
+		CU_ASSERT_EQUAL(ios, cases[i].ios);
+		CU_ASSERT_EQUAL(bytes, cases[i].limit);
+		CU_ASSERT_EQUAL(io.len_bytes, cases[i].last_len);
+		CU_ASSERT_EQUAL(wl_issued_bytes(w), cases[i].limit);
+		/* It stays stopped. */
+		CU_ASSERT_FALSE(wl_next(w, &io));
+		CU_ASSERT_FALSE(wl_next(w, &io));
+		wl_destroy(w);
+	}
+}
+
+/* io_limit_bytes = 0: bounded by the caller, never by the generator. */
+static void test_unlimited(void)
+{
+	struct wl_config cfg = cfg_of(WL_RW_RANDREAD, 4096, 3);
+	struct wl *w = wl_new(&cfg);
+	struct wl_io io;
+	unsigned int ok = 0;
+
+	for (unsigned int i = 0; i < 1000; i++)
+		ok += wl_next(w, &io);
+	CU_ASSERT_EQUAL(ok, 1000);
+	CU_ASSERT_EQUAL(wl_issued_bytes(w), 1000 * 4096);
+	wl_destroy(w);
+}
+
+/* ---- The verification pattern ------------------------------------------ */
+
+#define PAT_LEN 65536
+static unsigned char pat_whole[PAT_LEN], pat_parts[PAT_LEN];
+
+static void test_pattern_round_trip(void)
+{
+	static const struct {
+		uint64_t offset, seed;
+	} cases[] = {
+		{ 0, 0 },
+		{ 4096, 0x1234 },
+		{ UINT64_C(1) << 40, 7 },
+		{ UINT64_MAX - PAT_LEN + 1, 99 }, /* the last bytes */
+		{ 8, UINT64_MAX },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		uint64_t off = cases[i].offset, seed = cases[i].seed;
+
+		wl_pattern_fill(pat_whole, PAT_LEN, off, seed);
+		CU_ASSERT_EQUAL(wl_pattern_check(pat_whole, PAT_LEN, off, seed),
+				0);
+		/* Another seed or place: almost every byte differs. */
+		CU_ASSERT(wl_pattern_check(pat_whole, PAT_LEN, off, seed + 1) >
+			  PAT_LEN * 9 / 10);
+		CU_ASSERT(wl_pattern_check(pat_whole, PAT_LEN, off + 8, seed) >
+			  PAT_LEN * 9 / 10);
+		CU_ASSERT(wl_pattern_check(pat_whole, PAT_LEN, off - 4096,
+					   seed) > PAT_LEN * 9 / 10);
+	}
+	/* Two blocks of one device differ. */
+	wl_pattern_fill(pat_whole, 4096, 0, 1);
+	wl_pattern_fill(pat_parts, 4096, 4096, 1);
+	CU_ASSERT(memcmp(pat_whole, pat_parts, 4096) != 0);
+}
+
+/*
+ * Written in one piece, read back in others (8-aligned or not): every
+ * sub-range checks on its own, and a fill split any way is identical.
+ */
+static void test_pattern_split(void)
+{
+	static const uint32_t cuts[][4] = {
+		{ 0, 4096, 8192, PAT_LEN },
+		{ 0, 8, 16, PAT_LEN },
+		{ 0, 3, 13, PAT_LEN },
+		{ 0, 1, 2, PAT_LEN },
+		{ 0, 511, 4099, PAT_LEN },
+		{ 0, 0, PAT_LEN - 5, PAT_LEN },
+		{ 0, 44 * 1024, 44 * 1024 + 1, PAT_LEN },
+	};
+	const uint64_t base = 1 << 20, seed = 5;
+
+	wl_pattern_fill(pat_whole, PAT_LEN, base, seed);
+	for (size_t i = 0; i < ARRAY_SIZE(cuts); i++) {
+		memset(pat_parts, 0, PAT_LEN);
+		for (unsigned int k = 0; k < 3; k++) {
+			uint32_t a = cuts[i][k], b = cuts[i][k + 1];
+
+			CU_ASSERT_EQUAL(wl_pattern_check(pat_whole + a, b - a,
+							 base + a, seed),
+					0);
+			wl_pattern_fill(pat_parts + a, b - a, base + a, seed);
+		}
+		CU_ASSERT_EQUAL(memcmp(pat_parts, pat_whole, PAT_LEN), 0);
+	}
+	/* Zero length: nothing written, nothing wrong. */
+	CU_ASSERT_EQUAL(wl_pattern_check(pat_whole, 0, base, seed), 0);
+}
+
+/* Corruption is counted to the byte. */
+static void test_pattern_detects(void)
+{
+	static const struct {
+		uint32_t pos[3];
+		unsigned char flip[3];
+		unsigned int n;
+		uint64_t bad;
+	} cases[] = {
+		{ { 0 }, { 0x01 }, 1, 1 },
+		{ { 4095 }, { 0x80 }, 1, 1 },
+		{ { 12345 }, { 0xff }, 1, 1 },
+		{ { 100, 100 }, { 0x01, 0x10 }, 2, 1 }, /* two bits, a byte */
+		{ { 100, 101 }, { 0x01, 0x01 }, 2, 2 }, /* one word */
+		{ { 7, 8, 65535 }, { 1, 1, 1 }, 3, 3 }, /* word edges */
+		{ { 50, 50 }, { 0x21, 0x21 }, 2, 0 },	/* flipped back */
+	};
+	const uint64_t base = 4096 * 3, seed = 0xfeed;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		wl_pattern_fill(pat_whole, PAT_LEN, base, seed);
+		for (unsigned int k = 0; k < cases[i].n; k++)
+			pat_whole[cases[i].pos[k]] ^= cases[i].flip[k];
+		CU_ASSERT_EQUAL(wl_pattern_check(pat_whole, PAT_LEN, base,
+						 seed),
+				cases[i].bad);
+		/* Unaligned reads of the same data see the same damage. */
+		CU_ASSERT_EQUAL(wl_pattern_check(pat_whole + 3, PAT_LEN - 3,
+						 base + 3, seed) +
+					wl_pattern_check(pat_whole, 3, base,
+							 seed),
+				cases[i].bad);
+	}
+}
+
+int cu_register(void)
+{
+	CU_pSuite s;
+
+	s = CU_add_suite("names", NULL, NULL);
+	CU_ADD_TEST(s, test_rw_parse);
+	CU_ADD_TEST(s, test_rw_names);
+	s = CU_add_suite("config", NULL, NULL);
+	CU_ADD_TEST(s, test_config_check);
+	CU_ADD_TEST(s, test_config_check_short_buffer);
+	s = CU_add_suite("sequence", NULL, NULL);
+	CU_ADD_TEST(s, test_reproducible);
+	CU_ADD_TEST(s, test_alignment_and_bounds);
+	CU_ADD_TEST(s, test_sequential_wrap);
+	s = CU_add_suite("randommap", NULL, NULL);
+	CU_ADD_TEST(s, test_randommap_covers);
+	CU_ADD_TEST(s, test_randommap_sampled);
+	CU_ADD_TEST(s, test_randommap_not_sequential);
+	CU_ADD_TEST(s, test_norandommap_uniform);
+	s = CU_add_suite("mix_limit", NULL, NULL);
+	CU_ADD_TEST(s, test_mix_ratio);
+	CU_ADD_TEST(s, test_mix_independent_of_offsets);
+	CU_ADD_TEST(s, test_io_limit);
+	CU_ADD_TEST(s, test_unlimited);
+	s = CU_add_suite("pattern", NULL, NULL);
+	CU_ADD_TEST(s, test_pattern_round_trip);
+	CU_ADD_TEST(s, test_pattern_split);
+	CU_ADD_TEST(s, test_pattern_detects);
+	return 0;
+}
