@@ -998,7 +998,7 @@ static void test_docs(void)
 	char line[1024], want[128];
 
 	if (!f) {
-		cu_skip("docs/options.md not found (not run from the repository root)");
+		cu_skip("no docs/options.md in the current directory (make test runs from the repository root)");
 		return;
 	}
 	bench_opt_for_each(o) {
