@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The options of `blkring run`, in one table (fio's fio_options): each
+ * entry names an option, its type, where it lives in struct bench_config,
+ * its default (a string, parsed by the same parser as a user's value, so
+ * that --help shows it exactly as written), its allowed range and a line
+ * of help.  The table drives the command-line parser (getopt_long), the
+ * defaults, the validation, --help, and later the job-file parser, the
+ * sweep axes and the CSV header and columns.  The table is const; nothing
+ * here has mutable global state of its own.
+ *
+ * Usage:
+ *
+ *   struct bench_config cfg;
+ *   char err[256];
+ *   int first_arg, rc;
+ *
+ *   bench_config_default(&cfg);
+ *   rc = bench_opts_parse(argc, argv, &cfg, &first_arg, err, sizeof(err));
+ *   if (rc == BENCH_OPTS_HELP)
+ *           bench_opts_help(stdout), exit 0;
+ *   if (rc < 0 || bench_config_check(&cfg, err, sizeof(err)) < 0)
+ *           fprintf(stderr, "blkring run: %s\n", err), exit 2;
+ *   argv[first_arg..argc-1] are the positional arguments (a job file).
+ *
+ * Option names: fio's spelling where fio has the concept (`rw`, `bs`,
+ * `iodepth`, `size`, `io_size`, `runtime`, `ramp_time`, `filename`,
+ * `direct`, `rwmixread`, `randseed`, `output-format`, `output`),
+ * kebab-case for blkring's own (`ring-order`, `wait`, ...).  In every name
+ * '_' and '-' are the same character, so `--io_size` and `--io-size` are
+ * one option, as are `--ring-order` and `--ring_order`; the table holds
+ * one spelling (the one --help prints) and never two names that differ
+ * only in that way.
+ *
+ * Values by type:
+ *   UINT    a whole number, decimal or 0x hex; no sign.
+ *   INT     a whole number, decimal, with an optional '-'.
+ *   SIZE    bytes: a whole number with an optional suffix k, m, g, t or p
+ *           (also kb/kib, mb/mib, ...; any case), all powers of 1024 as
+ *           with fio's default kb_base=1024; a bare number is bytes.
+ *   TIME    a whole number with an optional unit ns, us, ms, s, m (or
+ *           min) or h; a bare number is seconds, as in fio.  Stored in ns.
+ *   BOOL    0, 1, true, false (also yes, no, on, off; any case).
+ *   ENUM    one of the entry's values; "a|b" in the value list makes b an
+ *           alias of a.  Stored as the value's index (the BENCH_* enums
+ *           below give the indices names).
+ *   STRING  text, copied into a fixed buffer in the config.
+ *
+ * Thread context: everything here is for the main thread while it sets a
+ * run up.  bench_opts_parse() uses getopt_long(), whose state (optind,
+ * opterr) is global to the process, so it must not run concurrently with
+ * another getopt user.  The other functions touch only their arguments.
+ */
+#ifndef BLKRING_BENCH_OPTS_H
+#define BLKRING_BENCH_OPTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* Buffer size of the path options (filename, output), with the NUL. */
+#define BENCH_PATH_MAX 4096
+
+/* What bench_opts_parse() returns when --help or -h was given. */
+#define BENCH_OPTS_HELP 1
+
+/* struct bench_config.rw: the I/O pattern, in the table's value order. */
+enum bench_rw {
+	BENCH_RW_READ,	    /* read: sequential reads */
+	BENCH_RW_WRITE,	    /* write: sequential writes */
+	BENCH_RW_RANDREAD,  /* randread: random reads */
+	BENCH_RW_RANDWRITE, /* randwrite: random writes */
+	BENCH_RW_RANDRW,    /* randrw: random, rwmixread% reads */
+	BENCH_RW_RW,	    /* rw or readwrite: sequential, mixed */
+};
+
+/* struct bench_config.output_format. */
+enum bench_output_format {
+	BENCH_OUTPUT_NORMAL,
+	BENCH_OUTPUT_JSON,
+	BENCH_OUTPUT_CSV,
+};
+
+/* struct bench_config.wait_mode: how a notified thread waits. */
+enum bench_wait {
+	BENCH_WAIT_SPIN,   /* spin on the event */
+	BENCH_WAIT_SLEEP,  /* sleep until the event */
+	BENCH_WAIT_HYBRID, /* sleep to deadline - hybrid_margin_ns, spin */
+};
+
+/* struct bench_config.target: what the backend submits to. */
+enum bench_target {
+	BENCH_TARGET_NULL,  /* completes at once */
+	BENCH_TARGET_MEM,   /* an in-memory disk */
+	BENCH_TARGET_URING, /* the file through io_uring */
+};
+
+/*
+ * One run's configuration.  Units are in the names; enums are stored as
+ * unsigned int holding the enum above that the comment names.  Filled by
+ * bench_config_default() and the option setters; plain data, copy freely.
+ */
+struct bench_config {
+	unsigned int rw;	 /* enum bench_rw */
+	uint64_t bs_bytes;	 /* bytes per I/O, a multiple of 512 */
+	unsigned int iodepth;	 /* I/Os outstanding at most */
+	uint64_t size_bytes;	 /* bytes of the file the I/Os cover */
+	uint64_t io_limit_bytes; /* bytes to transfer, 0 = no limit */
+	uint64_t runtime_ns;	 /* 0 = until io_limit/size is done */
+	uint64_t ramp_ns;	 /* run before measuring */
+	char filename[BENCH_PATH_MAX];
+	bool direct;		/* O_DIRECT */
+	unsigned int rwmixread; /* percent of reads in mixed patterns */
+	uint64_t seed;
+	unsigned int output_format;	  /* enum bench_output_format */
+	char output_path[BENCH_PATH_MAX]; /* "" = stdout */
+	unsigned int ring_order;	  /* 1 << ring_order ring pages */
+	uint64_t evtchn_latency_ns;	  /* notification delivery latency */
+	unsigned int wait_mode;		  /* enum bench_wait */
+	uint64_t hybrid_margin_ns; /* hybrid: spin this long at the end */
+	unsigned int target;	   /* enum bench_target */
+	bool allow_blockdev;	   /* may write to a block device */
+	int frontend_cpu;	   /* -1 = unpinned */
+	int backend_cpu;	   /* -1 = unpinned */
+	unsigned int max_segments; /* segments per direct ring request */
+};
+
+enum bench_opt_type {
+	BENCH_OPT_UINT,
+	BENCH_OPT_INT,
+	BENCH_OPT_SIZE,
+	BENCH_OPT_TIME,
+	BENCH_OPT_BOOL,
+	BENCH_OPT_ENUM,
+	BENCH_OPT_STRING,
+};
+
+/*
+ * One option.  min and max bound the value in the option's own unit
+ * (bytes, ns): UINT, SIZE and TIME compare as unsigned, INT as signed
+ * (max then holds a non-negative int), STRING bounds the length (min 1
+ * forbids the empty string; the buffer bounds it above), BOOL and ENUM
+ * ignore them.  max == UINT64_MAX on a SIZE or TIME means no upper limit.
+ */
+struct bench_opt {
+	const char *name; /* without "--" */
+	enum bench_opt_type type;
+	size_t offset; /* offsetof(struct bench_config, field) */
+	const char *def;
+	int64_t min;
+	uint64_t max;
+	const char *help;
+	size_t size;		   /* sizeof the field */
+	const char *const *values; /* ENUM: NULL-terminated */
+	uint64_t align;		   /* SIZE: must be a multiple; 0 = any */
+};
+
+/*
+ * The first option of the table and the one after o (NULL after the
+ * last).  Any thread.
+ */
+const struct bench_opt *bench_opt_first(void);
+const struct bench_opt *bench_opt_next(const struct bench_opt *o);
+
+/* Iterates o (a const struct bench_opt *) over the table, in order. */
+#define bench_opt_for_each(o) \
+	for ((o) = bench_opt_first(); (o); (o) = bench_opt_next(o))
+
+/*
+ * The option called name (no leading "--"; '_' and '-' are the same;
+ * whole names only, no abbreviations), or NULL.  Any thread.
+ */
+const struct bench_opt *bench_opt_find(const char *name);
+
+/*
+ * Sets every option to its default.  Returns 0, or -EINVAL if a default
+ * in the table does not parse (a bug the tests catch).  Any thread.
+ */
+int bench_config_default(struct bench_config *cfg)
+	__attribute__((warn_unused_result));
+
+/*
+ * Parses value for the option called name and stores it in cfg.  Returns
+ * 0, or -EINVAL with a one-line message in err (naming the option, the
+ * value and what is allowed) and cfg unchanged; an unknown name is
+ * -EINVAL too ("unknown option '--x'").  err may be NULL.  For the job
+ * file and sweep parsers as well as the command line.  Any thread.
+ */
+int bench_opt_set(struct bench_config *cfg, const char *name, const char *value,
+		  char *err, size_t len) __attribute__((warn_unused_result));
+
+/*
+ * Writes o's value in cfg to buf as a string that bench_opt_set() parses
+ * back to the same value (sizes and times in the largest exact unit, e.g.
+ * "4k", "10s"; enums by their first name).  Returns the length written,
+ * or -ENOSPC if buf is too small (buf then holds a truncated string).
+ * Any thread.
+ */
+int bench_opt_format(const struct bench_config *cfg, const struct bench_opt *o,
+		     char *buf, size_t len);
+
+/*
+ * Applies the options in argv[1..argc-1] on top of cfg (so call
+ * bench_config_default() first), as --name=value or --name value, names
+ * as bench_opt_find() matches them or unique abbreviations (getopt_long).
+ * Arguments that are not options are moved after the options (GNU
+ * getopt's permutation; "--" ends the options) and *first_arg is set to
+ * the index of the first of them (argc when there are none); with
+ * first_arg NULL any such argument is an error.  Returns 0;
+ * BENCH_OPTS_HELP (positive) if -h or --help was given, without printing
+ * anything (the caller prints bench_opts_help()); or -EINVAL with a
+ * one-line message in err, cfg then holding the options before the bad
+ * one.  With POSIXLY_CORRECT in the environment, getopt_long stops at
+ * the first non-option instead of permuting.  Options that depend on
+ * each other are checked by bench_config_check(), once every source
+ * (command line, job file) has been applied.  Main thread only
+ * (getopt_long's global state; opterr is restored on return).
+ */
+int bench_opts_parse(int argc, char **argv, struct bench_config *cfg,
+		     int *first_arg, char *err, size_t err_len)
+	__attribute__((warn_unused_result));
+
+/*
+ * Checks the rules between options: size covers at least one block.
+ * Returns 0, or -EINVAL with a one-line message in err.  Any thread.
+ */
+int bench_config_check(const struct bench_config *cfg, char *err, size_t len)
+	__attribute__((warn_unused_result));
+
+/*
+ * Prints every option with its value form, its help, what is allowed and
+ * its default, generated from the table.  Any thread.
+ */
+void bench_opts_help(FILE *out);
+
+#endif
