@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simulated event channel: one port carries notifications in one
+ * direction (frontend -> backend kicks, or backend -> frontend interrupts).
+ *
+ * A notification carries its send time.  The receiver does not see it
+ * before send time + the configured latency.  Notifications sent while one
+ * is already pending merge into it, as a Xen event channel's pending bit
+ * does (libuv's async handle is the model): the receiver sees one event
+ * dated by the first of them.
+ *
+ * The sender's thread calls evtchn_notify(); the receiver's thread calls
+ * evtchn_poll() and, to sleep, evtchn_sleep_begin()/evtchn_sleep_end()
+ * around a wait on evtchn_fd().  One sender and one receiver per port.  No
+ * call reads the clock: the caller passes the time, so the same port works
+ * under any engine.
+ */
+#ifndef BLKRING_SIM_EVTCHN_H
+#define BLKRING_SIM_EVTCHN_H
+
+#include <stdalign.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* How a receiver with nothing to do waits for a notification. */
+enum evtchn_wait {
+	EVTCHN_WAIT_SPIN,   /* poll in a loop: accurate, burns the vCPU */
+	EVTCHN_WAIT_SLEEP,  /* block in the kernel until woken */
+	EVTCHN_WAIT_HYBRID, /* block, but spin the last margin before a due
+			     * notification */
+};
+
+struct evtchn_config {
+	uint64_t latency_ns;	   /* send -> earliest delivery */
+	enum evtchn_wait wait;	   /* receiver's wait policy */
+	uint64_t hybrid_margin_ns; /* hybrid: spin this long before due */
+};
+
+/* Counters of one port; each half is written by one thread only. */
+struct evtchn_stats {
+	/* Sender's. */
+	uint64_t sent;	 /* evtchn_notify() calls */
+	uint64_t merged; /* of those, into an already pending event */
+	uint64_t wakes;	 /* of those, that had to wake a sleeping receiver */
+	/* Receiver's. */
+	uint64_t delivered;  /* events seen by evtchn_poll() */
+	uint64_t sleeps;     /* evtchn_sleep_begin() calls that slept */
+	uint64_t lag_sum_ns; /* delivery time - due time, summed */
+	uint64_t lag_max_ns;
+};
+
+struct evtchn_port {
+	/* Shared: send time + 1 of the pending event, 0 when none. */
+	alignas(64) _Atomic uint64_t pending;
+	/* Shared: the receiver is (about to be) asleep on efd. */
+	_Atomic uint32_t sleeping;
+	int efd; /* eventfd a sleeping receiver waits on */
+	struct evtchn_config cfg;
+	/* Sender's private counters. */
+	alignas(64) uint64_t sent, merged, wakes;
+	/* Receiver's private counters. */
+	alignas(64) uint64_t delivered, sleeps, lag_sum_ns, lag_max_ns;
+};
+
+/* Returns the name of a wait policy ("spin", "sleep", "hybrid"). */
+const char *evtchn_wait_name(enum evtchn_wait w);
+
+/* Fills @cfg with the defaults: latency 0, spin, margin 100 us. */
+void evtchn_config_default(struct evtchn_config *cfg);
+
+/* Sets up a port.  Returns 0 or -errno (eventfd).  Before sharing. */
+int evtchn_init(struct evtchn_port *p, const struct evtchn_config *cfg);
+
+/* Releases the port's eventfd.  After both threads are done. */
+void evtchn_fini(struct evtchn_port *p);
+
+/*
+ * Sends a notification stamped @now_ns; merges into a pending one.  Wakes
+ * the receiver (one eventfd write, a system call) only if it sleeps.
+ * Sender thread only.
+ */
+void evtchn_notify(struct evtchn_port *p, uint64_t now_ns);
+
+/* What evtchn_due_ns() returns when nothing is pending. */
+#define EVTCHN_NEVER UINT64_MAX
+
+/*
+ * Time at which the pending notification becomes visible, or EVTCHN_NEVER
+ * if none is pending.  Receiver thread.
+ */
+static inline uint64_t evtchn_due_ns(const struct evtchn_port *p)
+{
+	/* Acquire: pairs with the CAS in evtchn_notify(). */
+	uint64_t stamp =
+		atomic_load_explicit(&p->pending, memory_order_acquire);
+
+	return stamp ? stamp - 1 + p->cfg.latency_ns : EVTCHN_NEVER;
+}
+
+/*
+ * Consumes the pending notification if it is due at @now_ns.  Returns
+ * true if one was delivered.  Receiver thread only.
+ */
+bool evtchn_poll(struct evtchn_port *p, uint64_t now_ns);
+
+/*
+ * Announces that the receiver is about to sleep on evtchn_fd().  Returns
+ * false, and the receiver must not sleep, if a notification is already
+ * pending.  Call evtchn_sleep_end() after the wait either way.  Receiver.
+ */
+bool evtchn_sleep_begin(struct evtchn_port *p);
+
+/* Ends a sleep: clears the flag and drains the eventfd.  Receiver. */
+void evtchn_sleep_end(struct evtchn_port *p);
+
+/* The eventfd to wait on between sleep_begin and sleep_end.  Receiver. */
+static inline int evtchn_fd(const struct evtchn_port *p)
+{
+	return p->efd;
+}
+
+/* Copies the counters.  After both threads are done. */
+void evtchn_stats(const struct evtchn_port *p, struct evtchn_stats *out);
+
+#endif
