@@ -2,7 +2,8 @@
 /*
  * The target registry, the shared checks, and the two synchronous targets:
  * null (completes at once, touches nothing: tests the harness) and mem
- * (the disk in a heap buffer).  A target state is used by one thread at a time;
+ * (the disk in a heap buffer).  The io_uring target lives in
+ * sim/file_backend.c.  A target state is used by one thread at a time;
  * the registry is read-only and may be read from any thread.
  */
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/file_backend.h"
 #include "sim/target.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -289,6 +291,7 @@ static const struct target_ops mem_ops = {
 static const struct target_ops *const targets[] = {
 	&null_ops,
 	&mem_ops,
+	&filebe_uring_ops,
 };
 
 const struct target_ops *target_find(const char *name)
@@ -304,7 +307,7 @@ const struct target_ops *target_find(const char *name)
 const char *target_names(void)
 {
 	/* Kept in step with targets[] by test_target.c. */
-	return "null|mem";
+	return "null|mem|uring";
 }
 
 int target_open(const struct target_ops *ops, const struct target_config *cfg,

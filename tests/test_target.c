@@ -27,7 +27,7 @@ static void test_find(void)
 		const char *name;
 		bool found;
 	} cases[] = {
-		{ "null", true },  { "mem", true },	{ "uring", false },
+		{ "null", true },  { "mem", true },	{ "uring", true },
 		{ "", false },	   { "nul", false },	{ "NULL", false },
 		{ "mem ", false }, { "urings", false },
 	};
@@ -60,9 +60,11 @@ static void test_names(void)
 			  ops->wait_fd && ops->size_bytes && ops->fini);
 		count++;
 	}
-	CU_ASSERT_EQUAL(count, 2);
+	CU_ASSERT_EQUAL(count, 3);
 	CU_ASSERT(target_find("null")->flags & TARGET_F_SYNC);
 	CU_ASSERT(target_find("mem")->flags & TARGET_F_SYNC);
+	CU_ASSERT(!(target_find("uring")->flags & TARGET_F_SYNC));
+	CU_ASSERT(target_find("uring")->flags & TARGET_F_FILE);
 }
 
 static void test_config_default(void)
@@ -89,13 +91,14 @@ static void test_open_errors(void)
 		int ret;
 		const char *why[2]; /* substrings the message must hold */
 	} cases[] = {
-		{ NULL, 4096, 8, -EINVAL, { "null|mem", NULL } },
+		{ NULL, 4096, 8, -EINVAL, { "null|mem|uring", NULL } },
 		{ "null", 0, 8, -EINVAL, { "--size=0", "null" } },
 		{ "mem", 0, 8, -EINVAL, { "--size=0", "mem" } },
 		{ "mem", 1000, 8, -EINVAL, { "--size=1000", "512" } },
 		{ "null", 4097, 8, -EINVAL, { "--size=4097", "512" } },
 		{ "null", 4096, 0, -EINVAL, { "--iodepth=0", "1..4096" } },
 		{ "mem", 4096, 4097, -EINVAL, { "--iodepth=4097", "1..4096" } },
+		{ "uring", 4096, 8, -EINVAL, { "--filename", NULL } },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
