@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The backend actor (see backend.h).  A pending entry per ring slot holds
+ * the target I/O of a request between submission and response; since a
+ * backend never has more requests outstanding than the ring has slots,
+ * the pool cannot run dry.  Everything is allocated at creation.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "sim/backend.h"
+
+struct backend_pending {
+	struct target_io tio;
+	uint64_t id;	    /* the frontend's, echoed */
+	uint32_t len_bytes; /* what the target must transfer */
+	uint8_t operation;
+};
+
+struct backend {
+	struct backend_config cfg;
+	struct ring_back ring;
+	struct backend_pending *pending; /* one per ring slot */
+	uint32_t *free_pending;		 /* stack of free indices */
+	uint32_t nr_free;
+	struct target_io **done; /* reap buffer */
+	bool kicked;
+	bool queued; /* submissions not yet flushed */
+	struct backend_stats st;
+};
+
+int backend_create(const struct backend_config *cfg, struct backend **out)
+{
+	unsigned int nr_ents;
+	struct backend *be;
+
+	if (cfg->ring_order > RING_ORDER_MAX || !cfg->sring || !cfg->grants ||
+	    !cfg->irq || !cfg->target || !cfg->clock)
+		return -EINVAL;
+	nr_ents = ring_entries(cfg->ring_order);
+	be = calloc(1, sizeof(*be));
+	if (!be)
+		return -ENOMEM;
+	be->cfg = *cfg;
+	be->pending = calloc(nr_ents, sizeof(*be->pending));
+	if (!be->pending)
+		goto err_free_be;
+	be->free_pending = calloc(nr_ents, sizeof(*be->free_pending));
+	if (!be->free_pending)
+		goto err_free_pending;
+	be->done = calloc(nr_ents, sizeof(*be->done));
+	if (!be->done)
+		goto err_free_free;
+
+	ring_back_init(&be->ring, cfg->sring, cfg->ring_order);
+	for (uint32_t i = 0; i < nr_ents; i++) {
+		be->pending[i].tio.user = i;
+		be->free_pending[i] = nr_ents - 1 - i;
+	}
+	be->nr_free = nr_ents;
+	*out = be;
+	return 0;
+
+err_free_free:
+	free(be->free_pending);
+err_free_pending:
+	free(be->pending);
+err_free_be:
+	free(be);
+	return -ENOMEM;
+}
+
+void backend_destroy(struct backend *be)
+{
+	if (!be)
+		return;
+	free(be->done);
+	free(be->free_pending);
+	free(be->pending);
+	free(be);
+}
+
+void backend_kick(struct backend *be)
+{
+	be->st.kicks++;
+	be->kicked = true;
+}
+
+/* Writes one response and notifies per the check, as make_response(). */
+static void respond(struct backend *be, uint64_t id, uint8_t op, int16_t status)
+{
+	ring_back_put_response(&be->ring, id, op, status);
+	be->st.responses++;
+	if (ring_back_push_responses_and_check_notify(&be->ring)) {
+		be->st.irqs_sent++;
+		evtchn_notify(be->cfg.irq, sim_now(be->cfg.clock));
+	} else {
+		be->st.irqs_suppressed++;
+	}
+}
+
+/* Answers a request that failed validation, remembering why. */
+static void refuse(struct backend *be, const struct blkif_request *req,
+		   int16_t status, const char *why)
+{
+	if (status == BLKIF_RSP_EOPNOTSUPP)
+		be->st.unsupported++;
+	else
+		be->st.bad_requests++;
+	snprintf(be->st.error, sizeof(be->st.error), "request id %llu: %s",
+		 (unsigned long long)req->id, why);
+	respond(be, req->id, req->operation, status);
+}
+
+/*
+ * Validates the private copy @req and turns it into a target I/O in
+ * @tio.  Returns NULL, or the reason it was refused.
+ */
+static const char *validate(const struct backend *be,
+			    const struct blkif_request *req,
+			    struct target_io *tio, uint32_t *len_bytes)
+{
+	uint64_t disk_sectors = be->cfg.disk_bytes / BLKIF_SECTOR_SIZE;
+	uint64_t sectors = 0;
+
+	if (req->nr_segments == 0 ||
+	    req->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		return "segment count out of range (1..11)";
+	if (req->operation == BLKIF_OP_WRITE && be->cfg.read_only)
+		return "write to a read-only disk";
+	for (unsigned int s = 0; s < req->nr_segments; s++) {
+		const struct blkif_request_segment *seg = &req->seg[s];
+		uint8_t *page;
+
+		if (seg->last_sect >= BLKIF_SECTORS_PER_PAGE ||
+		    seg->first_sect > seg->last_sect)
+			return "segment sectors outside the page";
+		page = grant_page(be->cfg.grants, seg->gref);
+		if (!page)
+			return "grant reference outside the grant table";
+		tio->iov[s].iov_base =
+			page + seg->first_sect * BLKIF_SECTOR_SIZE;
+		tio->iov[s].iov_len =
+			(size_t)(seg->last_sect - seg->first_sect + 1) *
+			BLKIF_SECTOR_SIZE;
+		sectors += seg->last_sect - seg->first_sect + 1u;
+	}
+	if (req->sector_number > disk_sectors ||
+	    sectors > disk_sectors - req->sector_number)
+		return "sector range beyond the end of the disk";
+	tio->nr_iov = req->nr_segments;
+	tio->offset_bytes = req->sector_number * BLKIF_SECTOR_SIZE;
+	tio->write = req->operation == BLKIF_OP_WRITE;
+	*len_bytes = (uint32_t)(sectors * BLKIF_SECTOR_SIZE);
+	return NULL;
+}
+
+static void finish(struct backend *be, struct backend_pending *p)
+{
+	int16_t status = BLKIF_RSP_OKAY;
+
+	if (p->tio.result != (int32_t)p->len_bytes) {
+		be->st.io_errors++;
+		status = BLKIF_RSP_ERROR;
+	}
+	be->free_pending[be->nr_free++] = (uint32_t)p->tio.user;
+	respond(be, p->id, p->operation, status);
+}
+
+/* Serves one request copied out of the ring. */
+static void serve(struct backend *be, const struct blkif_request *req)
+{
+	struct backend_pending *p;
+	const char *why;
+	int rc;
+
+	if (req->operation != BLKIF_OP_READ &&
+	    req->operation != BLKIF_OP_WRITE) {
+		refuse(be, req, BLKIF_RSP_EOPNOTSUPP, "operation not served");
+		return;
+	}
+	/* The pool has a slot per ring entry: it cannot be empty here. */
+	p = &be->pending[be->free_pending[be->nr_free - 1]];
+	why = validate(be, req, &p->tio, &p->len_bytes);
+	if (why) {
+		refuse(be, req, BLKIF_RSP_ERROR, why);
+		return;
+	}
+	be->nr_free--;
+	p->id = req->id;
+	p->operation = req->operation;
+	rc = be->cfg.target->submit(be->cfg.target_state, &p->tio);
+	if (rc == TARGET_DONE) {
+		finish(be, p);
+	} else if (rc == TARGET_QUEUED) {
+		be->st.inflight++;
+		be->queued = true;
+	} else {
+		p->tio.result = rc < 0 ? rc : -EIO;
+		finish(be, p);
+	}
+}
+
+unsigned int backend_consume(struct backend *be)
+{
+	unsigned int n = 0;
+
+	if (!be->kicked || be->st.dead)
+		return 0;
+	be->kicked = false;
+	do {
+		/* Read once; this snapshot bounds the pass. */
+		RING_IDX rp = ring_back_req_prod(&be->ring);
+
+		if (ring_back_request_prod_overflow(&be->ring, rp)) {
+			be->st.dead = true;
+			snprintf(be->st.error, sizeof(be->st.error),
+				 "frontend provided bogus ring requests "
+				 "(producer %u, %u answered, %u entries): "
+				 "halting ring processing",
+				 rp, be->ring.rsp_prod_pvt, be->ring.nr_ents);
+			return n;
+		}
+		be->st.passes++;
+		while (be->ring.req_cons != rp &&
+		       !ring_back_request_cons_overflow(&be->ring,
+							be->ring.req_cons)) {
+			struct blkif_request req;
+
+			ring_back_copy_request(&be->ring, be->ring.req_cons++,
+					       &req);
+			be->st.requests++;
+			serve(be, &req);
+			n++;
+		}
+		if (be->queued) {
+			int rc = be->cfg.target->flush(be->cfg.target_state);
+
+			be->queued = false;
+			if (rc < 0) {
+				be->st.dead = true;
+				snprintf(be->st.error, sizeof(be->st.error),
+					 "target %s: submit failed: error %d",
+					 be->cfg.target->name, -rc);
+				return n;
+			}
+		}
+	} while (ring_back_final_check_for_requests(&be->ring));
+	return n;
+}
+
+unsigned int backend_reap(struct backend *be)
+{
+	int n;
+
+	if (be->st.inflight == 0)
+		return 0;
+	n = be->cfg.target->reap(be->cfg.target_state, be->done,
+				 be->ring.nr_ents, false);
+	if (n < 0) {
+		be->st.dead = true;
+		snprintf(be->st.error, sizeof(be->st.error),
+			 "target %s: reap failed: error %d",
+			 be->cfg.target->name, -n);
+		return 0;
+	}
+	for (int i = 0; i < n; i++) {
+		struct backend_pending *p = &be->pending[be->done[i]->user];
+
+		be->st.inflight--;
+		finish(be, p);
+	}
+	return (unsigned int)n;
+}
+
+bool backend_busy(const struct backend *be)
+{
+	return be->st.inflight > 0;
+}
+
+void backend_stats(const struct backend *be, struct backend_stats *out)
+{
+	*out = be->st;
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The backend actor: blkback's per-ring thread.  When kicked it reads the
+ * request producer index once, copies each request out of its slot once,
+ * validates the copy (operation, segment count, sectors within each page,
+ * grant references, the sector range of the disk), answers a bad request
+ * with BLKIF_RSP_ERROR (or EOPNOTSUPP for an operation it does not serve),
+ * and hands good ones to its target.  It reaps target completions, writes
+ * responses and notifies the frontend per the notify check.  A producer
+ * index that claims more requests than the ring holds stops the ring, as
+ * Linux blkback does; nothing a frontend writes makes it touch memory
+ * outside the grant table or bytes outside the disk.
+ *
+ * All calls come from one thread, the backend's.  The actor never blocks
+ * or reads a system clock.
+ */
+#ifndef BLKRING_SIM_BACKEND_H
+#define BLKRING_SIM_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ring/ring.h"
+#include "sim/clock.h"
+#include "sim/evtchn.h"
+#include "sim/grant.h"
+#include "sim/target.h"
+
+struct backend;
+
+struct backend_config {
+	unsigned int ring_order;
+	uint64_t disk_bytes; /* requests must stay below this */
+	bool read_only;	     /* refuse writes */
+	/* What the actor is wired to; owned by the engine. */
+	struct blkif_sring *sring;
+	const struct grant_table *grants;
+	struct evtchn_port *irq; /* backend -> frontend */
+	const struct target_ops *target;
+	void *target_state;
+	const struct sim_clock *clock;
+};
+
+struct backend_stats {
+	uint64_t kicks;	       /* kicks taken */
+	uint64_t passes;       /* consume passes over the ring */
+	uint64_t requests;     /* requests copied out of the ring */
+	uint64_t bad_requests; /* answered with an error unserved */
+	uint64_t unsupported;  /* answered with EOPNOTSUPP */
+	uint64_t io_errors;    /* target I/Os that failed */
+	uint64_t responses;
+	uint64_t irqs_sent; /* pushes whose notify check said notify */
+	uint64_t irqs_suppressed;
+	unsigned int inflight; /* target I/Os outstanding now */
+	bool dead;	       /* the ring was stopped */
+	char error[160];       /* why, when dead, or the last bad request */
+};
+
+/* Allocates a backend over an initialised ring.  0 or -errno. */
+int backend_create(const struct backend_config *cfg, struct backend **out);
+
+void backend_destroy(struct backend *be);
+
+/* The event channel delivered a kick: look at the ring.  Backend thread. */
+void backend_kick(struct backend *be);
+
+/*
+ * If kicked, consumes every request on the ring (and again while the
+ * final check finds more), answering bad ones and submitting good ones.
+ * Returns the number of requests consumed.  Backend thread.
+ */
+unsigned int backend_consume(struct backend *be);
+
+/*
+ * Reaps finished target I/Os and answers them.  Returns the number of
+ * responses written.  Backend thread.
+ */
+unsigned int backend_reap(struct backend *be);
+
+/* True if the backend has target I/Os in flight.  Backend thread. */
+bool backend_busy(const struct backend *be);
+
+/* The counters so far.  Backend thread, or after it has stopped. */
+void backend_stats(const struct backend *be, struct backend_stats *out);
+
+#endif

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The frontend actor (see frontend.h).  Every table is allocated at
+ * creation and sized by the ring and the queue depth; the per-I/O path
+ * only pops and pushes free lists.
+ *
+ * Request ids are shadow indices, as in blkfront: a shadow entry per ring
+ * slot remembers which I/O a request belongs to and what it asked for, so
+ * a response can be checked against it.  Shadow i owns grant pages
+ * i * 11 .. i * 11 + 10, so a request never shares a page with another.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/frontend.h"
+
+#define SECTORS_PER_SEG BLKIF_SECTORS_PER_PAGE
+#define NONE UINT32_MAX
+
+struct frontend_io {
+	uint64_t offset_bytes;
+	uint64_t submit_ns;
+	uint32_t len_bytes;
+	uint32_t parts_left; /* ring requests not yet answered */
+	bool write;
+	bool failed;
+};
+
+struct frontend_shadow {
+	uint32_t io;	    /* index into ios, NONE when free */
+	uint32_t len_bytes; /* of this part */
+	uint64_t offset_bytes;
+	uint8_t operation;
+};
+
+struct frontend {
+	struct frontend_config cfg;
+	struct ring_front ring;
+	struct frontend_io *ios; /* iodepth of them */
+	uint32_t *free_ios;	 /* stack of free I/O indices */
+	uint32_t nr_free_ios;
+	struct frontend_shadow *shadows; /* one per ring slot */
+	uint32_t *free_ids;		 /* stack of free shadow ids */
+	uint32_t nr_free_ids;
+	uint32_t part_bytes; /* max_segments pages */
+	struct wl_io next;   /* taken from the workload */
+	bool have_next, exhausted, stopped, stalled;
+	uint64_t area_since_ns; /* last change of inflight */
+	struct frontend_stats st;
+};
+
+uint32_t frontend_grant_pages(unsigned int ring_order)
+{
+	return ring_entries(ring_order) * BLKIF_MAX_SEGMENTS_PER_REQUEST;
+}
+
+int frontend_config_check(const struct frontend_config *cfg, char *why,
+			  size_t why_len)
+{
+	if (cfg->ring_order > RING_ORDER_MAX) {
+		snprintf(why, why_len, "ring order %u out of range (0..%u)",
+			 cfg->ring_order, RING_ORDER_MAX);
+		return -EINVAL;
+	}
+	if (cfg->iodepth < 1) {
+		snprintf(why, why_len, "iodepth must be at least 1");
+		return -EINVAL;
+	}
+	if (cfg->max_segments < 1 ||
+	    cfg->max_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		snprintf(why, why_len, "max segments %u out of range (1..%u)",
+			 cfg->max_segments, BLKIF_MAX_SEGMENTS_PER_REQUEST);
+		return -EINVAL;
+	}
+	if (!cfg->sring || !cfg->grants || !cfg->kick || !cfg->workload ||
+	    !cfg->clock || !cfg->complete) {
+		snprintf(why, why_len, "frontend is not wired up");
+		return -EINVAL;
+	}
+	if (cfg->grants->nr_pages < frontend_grant_pages(cfg->ring_order)) {
+		snprintf(why, why_len, "grant table has %u pages, needs %u",
+			 cfg->grants->nr_pages,
+			 frontend_grant_pages(cfg->ring_order));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int frontend_create(const struct frontend_config *cfg, struct frontend **out)
+{
+	char why[128];
+	struct frontend *fe;
+	unsigned int nr_ents = ring_entries(cfg->ring_order);
+
+	if (frontend_config_check(cfg, why, sizeof(why)))
+		return -EINVAL;
+	fe = calloc(1, sizeof(*fe));
+	if (!fe)
+		return -ENOMEM;
+	fe->cfg = *cfg;
+	fe->ios = calloc(cfg->iodepth, sizeof(*fe->ios));
+	if (!fe->ios)
+		goto err_free_fe;
+	fe->free_ios = calloc(cfg->iodepth, sizeof(*fe->free_ios));
+	if (!fe->free_ios)
+		goto err_free_ios;
+	fe->shadows = calloc(nr_ents, sizeof(*fe->shadows));
+	if (!fe->shadows)
+		goto err_free_free_ios;
+	fe->free_ids = calloc(nr_ents, sizeof(*fe->free_ids));
+	if (!fe->free_ids)
+		goto err_free_shadows;
+
+	ring_front_init(&fe->ring, cfg->sring, cfg->ring_order);
+	/* Stacks popped from the end: the lowest index goes out first. */
+	for (uint32_t i = 0; i < cfg->iodepth; i++)
+		fe->free_ios[i] = cfg->iodepth - 1 - i;
+	fe->nr_free_ios = cfg->iodepth;
+	for (uint32_t i = 0; i < nr_ents; i++) {
+		fe->shadows[i].io = NONE;
+		fe->free_ids[i] = nr_ents - 1 - i;
+	}
+	fe->nr_free_ids = nr_ents;
+	fe->part_bytes = cfg->max_segments * XEN_PAGE_SIZE;
+	*out = fe;
+	return 0;
+
+err_free_shadows:
+	free(fe->shadows);
+err_free_free_ios:
+	free(fe->free_ios);
+err_free_ios:
+	free(fe->ios);
+err_free_fe:
+	free(fe);
+	return -ENOMEM;
+}
+
+void frontend_destroy(struct frontend *fe)
+{
+	if (!fe)
+		return;
+	free(fe->free_ids);
+	free(fe->shadows);
+	free(fe->free_ios);
+	free(fe->ios);
+	free(fe);
+}
+
+/* Accounts the I/Os-in-flight integral up to @now (Little's law). */
+static void account_inflight(struct frontend *fe, uint64_t now)
+{
+	fe->st.inflight_area_ns +=
+		(uint64_t)fe->st.inflight * (now - fe->area_since_ns);
+	fe->area_since_ns = now;
+}
+
+static uint8_t *shadow_page(const struct frontend *fe, uint32_t id,
+			    unsigned int seg)
+{
+	return grant_page(fe->cfg.grants,
+			  grant_ref(id * BLKIF_MAX_SEGMENTS_PER_REQUEST + seg));
+}
+
+/*
+ * Builds the ring request for bytes [@off, @off + @len) of I/O @io in
+ * private memory, fills its pages when writing, and copies it to the ring.
+ */
+static void put_part(struct frontend *fe, uint32_t io, uint64_t off,
+		     uint32_t len)
+{
+	const struct frontend_io *fio = &fe->ios[io];
+	uint32_t id = fe->free_ids[--fe->nr_free_ids];
+	struct frontend_shadow *sh = &fe->shadows[id];
+	uint32_t sectors = len / BLKIF_SECTOR_SIZE;
+	struct blkif_request req = {
+		.operation = fio->write ? BLKIF_OP_WRITE : BLKIF_OP_READ,
+		.nr_segments = (uint8_t)((sectors + SECTORS_PER_SEG - 1) /
+					 SECTORS_PER_SEG),
+		.id = id,
+		.sector_number = off / BLKIF_SECTOR_SIZE,
+	};
+
+	for (unsigned int s = 0; s < req.nr_segments; s++) {
+		uint32_t n = sectors - s * SECTORS_PER_SEG;
+
+		req.seg[s].gref =
+			grant_ref(id * BLKIF_MAX_SEGMENTS_PER_REQUEST + s);
+		req.seg[s].first_sect = 0;
+		req.seg[s].last_sect =
+			(uint8_t)((n < SECTORS_PER_SEG ? n : SECTORS_PER_SEG) -
+				  1);
+		if (fio->write && fe->cfg.verify)
+			wl_pattern_fill(shadow_page(fe, id, s),
+					(req.seg[s].last_sect + 1) *
+						BLKIF_SECTOR_SIZE,
+					off + (uint64_t)s * XEN_PAGE_SIZE,
+					fe->cfg.verify_seed);
+	}
+	sh->io = io;
+	sh->len_bytes = len;
+	sh->offset_bytes = off;
+	sh->operation = req.operation;
+
+	ring_front_put_request(&fe->ring, &req);
+	fe->st.ring_requests++;
+	fe->st.segments += req.nr_segments;
+	/* Linux blkfront: push and check after every request. */
+	if (ring_front_push_requests_and_check_notify(&fe->ring)) {
+		fe->st.kicks_sent++;
+		evtchn_notify(fe->cfg.kick, sim_now(fe->cfg.clock));
+	} else {
+		fe->st.kicks_suppressed++;
+	}
+}
+
+/* Takes the next I/O from the workload unless one is waiting already. */
+static bool peek_next(struct frontend *fe)
+{
+	if (fe->have_next)
+		return true;
+	if (fe->stopped || fe->exhausted || fe->st.disabled)
+		return false;
+	if (!wl_next(fe->cfg.workload, &fe->next)) {
+		fe->exhausted = true;
+		return false;
+	}
+	fe->have_next = true;
+	return true;
+}
+
+unsigned int frontend_submit(struct frontend *fe)
+{
+	unsigned int issued = 0;
+
+	while (peek_next(fe)) {
+		uint32_t len = fe->next.len_bytes;
+		uint32_t parts = (len + fe->part_bytes - 1) / fe->part_bytes;
+		struct frontend_io *fio;
+		uint64_t now;
+		uint32_t io;
+
+		if (fe->nr_free_ios == 0) {
+			fe->st.iodepth_stalls += !fe->stalled;
+			fe->stalled = true;
+			break;
+		}
+		if (ring_front_free_requests(&fe->ring) < parts) {
+			fe->st.ring_full_stalls += !fe->stalled;
+			fe->stalled = true;
+			break;
+		}
+		fe->stalled = false;
+		fe->have_next = false;
+
+		now = sim_now(fe->cfg.clock);
+		account_inflight(fe, now);
+		io = fe->free_ios[--fe->nr_free_ios];
+		fio = &fe->ios[io];
+		*fio = (struct frontend_io){
+			.offset_bytes = fe->next.offset_bytes,
+			.submit_ns = now,
+			.len_bytes = len,
+			.parts_left = parts,
+			.write = fe->next.write,
+		};
+		if (!fe->st.ios_issued)
+			fe->st.first_submit_ns = now;
+		fe->st.ios_issued++;
+		fe->st.inflight++;
+		for (uint32_t done = 0; done < len; done += fe->part_bytes) {
+			uint32_t n = len - done < fe->part_bytes ?
+					     len - done :
+					     fe->part_bytes;
+
+			put_part(fe, io, fio->offset_bytes + done, n);
+		}
+		issued++;
+	}
+	return issued;
+}
+
+static void complete_io(struct frontend *fe, uint32_t io, uint64_t now)
+{
+	struct frontend_io *fio = &fe->ios[io];
+	struct frontend_completion c = {
+		.offset_bytes = fio->offset_bytes,
+		.len_bytes = fio->len_bytes,
+		.write = fio->write,
+		.ok = !fio->failed,
+		.submit_ns = fio->submit_ns,
+		.complete_ns = now,
+	};
+
+	account_inflight(fe, now);
+	fe->st.inflight--;
+	if (c.ok)
+		fe->st.ios_completed++;
+	else
+		fe->st.ios_failed++;
+	fe->st.last_complete_ns = now;
+	fe->free_ios[fe->nr_free_ios++] = io;
+	fe->cfg.complete(fe->cfg.complete_ctx, &c);
+}
+
+/*
+ * Stops the device after a response it cannot trust (Linux blkfront sets
+ * the device to error and disables the disk): every outstanding I/O is
+ * completed as failed, so none is lost.
+ */
+static void disable(struct frontend *fe, const char *why)
+{
+	uint64_t now = sim_now(fe->cfg.clock);
+	unsigned int nr_ents = fe->ring.nr_ents;
+
+	if (fe->st.disabled)
+		return;
+	fe->st.disabled = true;
+	snprintf(fe->st.error, sizeof(fe->st.error), "%s", why);
+	for (uint32_t id = 0; id < nr_ents; id++) {
+		struct frontend_shadow *sh = &fe->shadows[id];
+		uint32_t io = sh->io;
+
+		if (io == NONE)
+			continue;
+		sh->io = NONE;
+		fe->ios[io].failed = true;
+		if (--fe->ios[io].parts_left == 0)
+			complete_io(fe, io, now);
+	}
+}
+
+/* Handles one response copied out of the ring; false if it is bogus. */
+static bool handle_response(struct frontend *fe,
+			    const struct blkif_response *rsp)
+{
+	struct frontend_shadow *sh;
+	struct frontend_io *fio;
+	char why[160];
+	uint32_t io;
+
+	if (rsp->id >= fe->ring.nr_ents || fe->shadows[rsp->id].io == NONE) {
+		snprintf(why, sizeof(why),
+			 "backend answered unknown request id %llu",
+			 (unsigned long long)rsp->id);
+		disable(fe, why);
+		return false;
+	}
+	sh = &fe->shadows[rsp->id];
+	if (rsp->operation != sh->operation) {
+		snprintf(why, sizeof(why),
+			 "backend answered request %llu (op %u) with op %u",
+			 (unsigned long long)rsp->id, sh->operation,
+			 rsp->operation);
+		disable(fe, why);
+		return false;
+	}
+	io = sh->io;
+	fio = &fe->ios[io];
+	if (rsp->status != BLKIF_RSP_OKAY) {
+		fio->failed = true;
+	} else if (!fio->write && fe->cfg.verify) {
+		uint32_t id = (uint32_t)rsp->id;
+
+		for (uint32_t done = 0, s = 0; done < sh->len_bytes; s++) {
+			uint32_t n = sh->len_bytes - done < XEN_PAGE_SIZE ?
+					     sh->len_bytes - done :
+					     XEN_PAGE_SIZE;
+			uint64_t bad = wl_pattern_check(shadow_page(fe, id, s),
+							n,
+							sh->offset_bytes + done,
+							fe->cfg.verify_seed);
+
+			fe->st.verify_errors += bad;
+			if (bad)
+				fio->failed = true;
+			done += n;
+		}
+	}
+	sh->io = NONE;
+	fe->free_ids[fe->nr_free_ids++] = (uint32_t)rsp->id;
+	if (--fio->parts_left == 0)
+		complete_io(fe, io, sim_now(fe->cfg.clock));
+	return true;
+}
+
+unsigned int frontend_irq(struct frontend *fe)
+{
+	unsigned int handled = 0;
+
+	if (fe->st.disabled)
+		return 0;
+	fe->st.irqs++;
+	do {
+		RING_IDX rp = ring_front_rsp_prod(&fe->ring);
+		char why[160];
+
+		if (ring_front_response_prod_overflow(&fe->ring, rp)) {
+			snprintf(why, sizeof(why),
+				 "backend response producer %u overflows the "
+				 "ring (consumer at %u, %u entries)",
+				 rp, fe->ring.rsp_cons, fe->ring.nr_ents);
+			disable(fe, why);
+			return handled;
+		}
+		for (RING_IDX i = fe->ring.rsp_cons; i != rp; i++) {
+			struct blkif_response rsp;
+
+			ring_front_copy_response(&fe->ring, i, &rsp);
+			fe->ring.rsp_cons = i + 1;
+			if (!handle_response(fe, &rsp))
+				return handled;
+			handled++;
+		}
+	} while (ring_front_final_check_for_responses(&fe->ring));
+	fe->st.responses += handled;
+	return handled;
+}
+
+void frontend_stop(struct frontend *fe)
+{
+	fe->stopped = true;
+	fe->have_next = false;
+}
+
+bool frontend_finished(const struct frontend *fe)
+{
+	bool no_more = fe->stopped || fe->st.disabled ||
+		       (fe->exhausted && !fe->have_next);
+
+	return no_more && fe->st.inflight == 0;
+}
+
+void frontend_stats(const struct frontend *fe, struct frontend_stats *out)
+{
+	*out = fe->st;
+}

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The frontend actor: the guest's blkfront.  It takes I/Os from a
+ * workload, keeps at most iodepth of them outstanding, turns each into one
+ * or more blkif ring requests (at most max_segments 4 KiB segments each,
+ * so a larger I/O is split and completes when all its parts have), places
+ * the data in granted pages, pushes each request and kicks the backend
+ * when the notify check says so.  Its interrupt handler reaps responses,
+ * validates each against what is outstanding, and completes I/Os.  A
+ * response that fails validation disables the device: every outstanding
+ * I/O is completed as failed and nothing more is issued.
+ *
+ * All calls come from one thread, the guest vCPU of the engine.  The
+ * actor never blocks, sleeps or reads a system clock: it reads the clock
+ * it is handed and returns to its engine when it has nothing to do.
+ */
+#ifndef BLKRING_SIM_FRONTEND_H
+#define BLKRING_SIM_FRONTEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ring/ring.h"
+#include "sim/clock.h"
+#include "sim/evtchn.h"
+#include "sim/grant.h"
+#include "workloads/workload.h"
+
+/* One finished I/O, as handed to the completion callback. */
+struct frontend_completion {
+	uint64_t offset_bytes;
+	uint32_t len_bytes;
+	bool write;
+	bool ok; /* every part answered BLKIF_RSP_OKAY (and verified) */
+	uint64_t submit_ns;
+	uint64_t complete_ns;
+};
+
+typedef void (*frontend_complete_fn)(void *ctx,
+				     const struct frontend_completion *c);
+
+struct frontend;
+
+struct frontend_config {
+	unsigned int ring_order;   /* the shared ring's order */
+	unsigned int iodepth;	   /* I/Os outstanding at most */
+	unsigned int max_segments; /* per direct request, 1..11 */
+	bool verify;		   /* pattern in writes, checked in reads */
+	uint64_t verify_seed;
+	/* What the actor is wired to; owned by the engine. */
+	struct blkif_sring *sring;	  /* initialised by the engine */
+	const struct grant_table *grants; /* frontend_grant_pages() pages */
+	struct evtchn_port *kick;	  /* frontend -> backend */
+	struct wl *workload;
+	const struct sim_clock *clock;
+	frontend_complete_fn complete;
+	void *complete_ctx;
+};
+
+struct frontend_stats {
+	uint64_t ios_issued, ios_completed, ios_failed;
+	uint64_t ring_requests;	   /* requests placed on the ring */
+	uint64_t segments;	   /* segments in those requests */
+	uint64_t kicks_sent;	   /* pushes whose notify check said kick */
+	uint64_t kicks_suppressed; /* pushes the hold-off spared a kick */
+	uint64_t irqs;		   /* interrupt handler runs */
+	uint64_t responses;
+	uint64_t ring_full_stalls; /* times an I/O waited for ring slots */
+	uint64_t iodepth_stalls;   /* times an I/O waited for the cap */
+	uint64_t verify_errors;	   /* bytes that read back wrong */
+	uint64_t inflight_area_ns; /* integral of I/Os in flight over time */
+	uint64_t first_submit_ns, last_complete_ns;
+	unsigned int inflight; /* at the time of the call */
+	bool disabled;	       /* a bad response stopped the device */
+	char error[160];       /* why, when disabled */
+};
+
+/* Pages the grant table must hold for a frontend of @ring_order. */
+uint32_t frontend_grant_pages(unsigned int ring_order);
+
+/*
+ * Checks @cfg: returns 0, or -EINVAL with a one-line reason in @why.
+ * Any thread.
+ */
+int frontend_config_check(const struct frontend_config *cfg, char *why,
+			  size_t why_len);
+
+/* Allocates a frontend over an initialised ring.  0 or -errno. */
+int frontend_create(const struct frontend_config *cfg, struct frontend **out);
+
+void frontend_destroy(struct frontend *fe);
+
+/*
+ * Issues I/Os from the workload while the cap, the ring and the workload
+ * allow.  Returns the number of I/Os issued.  Frontend thread.
+ */
+unsigned int frontend_submit(struct frontend *fe);
+
+/*
+ * The interrupt handler: reaps and validates every response, completes
+ * finished I/Os, and re-arms the response event with the final check.
+ * Returns the number of responses handled.  Frontend thread.
+ */
+unsigned int frontend_irq(struct frontend *fe);
+
+/* Stops taking I/Os from the workload.  Frontend thread. */
+void frontend_stop(struct frontend *fe);
+
+/*
+ * True when nothing more will happen: the workload is exhausted or
+ * stopped (or the device disabled) and no I/O is in flight.  Frontend.
+ */
+bool frontend_finished(const struct frontend *fe);
+
+/* The counters so far.  Frontend thread, or after it has stopped. */
+void frontend_stats(const struct frontend *fe, struct frontend_stats *out);
+
+#endif

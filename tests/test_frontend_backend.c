@@ -1,0 +1,725 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of the actors and the thread engine: the whole path through
+ * frontend, ring, event channel, backend and a target, with every byte
+ * checked, conservation and Little's law; a backend fed hand-made bad
+ * requests; a frontend fed bad responses.  The actor tests run in this
+ * one thread with a fake clock, which is what keeping actors free of
+ * threads and clocks buys.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/backend.h"
+#include "sim/engine.h"
+#include "sim/frontend.h"
+#include "tests/cu_main.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- A fake clock ----------------------------------------------------- */
+
+static uint64_t fake_now;
+
+static uint64_t fake_clock_now(const struct sim_clock *c)
+{
+	(void)c;
+	return fake_now += 10;
+}
+
+static const struct sim_clock fake_clock = { .now_ns = fake_clock_now };
+
+/* ---- A backend fed by hand ---------------------------------------------- */
+
+struct bench_rig {
+	struct blkif_sring *sring;
+	struct grant_table grants;
+	struct evtchn_port irq;
+	void *target_state;
+	const struct target_ops *target;
+	struct backend *be;
+	struct ring_front front; /* this test plays the frontend */
+};
+
+#define RIG_DISK_BYTES (1024 * 1024)
+
+static void rig_init(struct bench_rig *r)
+{
+	struct evtchn_config ec;
+	struct target_config tc;
+	struct backend_config bc;
+
+	memset(r, 0, sizeof(*r));
+	r->sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(0));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r->sring);
+	ring_sring_init(r->sring, 0);
+	ring_front_init(&r->front, r->sring, 0);
+	CU_ASSERT_EQUAL_FATAL(grant_table_init(&r->grants, 64), 0);
+	evtchn_config_default(&ec);
+	CU_ASSERT_EQUAL_FATAL(evtchn_init(&r->irq, &ec), 0);
+	r->target = target_find("mem");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r->target);
+	target_config_default(&tc);
+	tc.size_bytes = RIG_DISK_BYTES;
+	tc.depth = 32;
+	CU_ASSERT_EQUAL_FATAL(
+		target_open(r->target, &tc, &r->target_state, NULL, 0), 0);
+	bc = (struct backend_config){
+		.ring_order = 0,
+		.disk_bytes = RIG_DISK_BYTES,
+		.sring = r->sring,
+		.grants = &r->grants,
+		.irq = &r->irq,
+		.target = r->target,
+		.target_state = r->target_state,
+		.clock = &fake_clock,
+	};
+	CU_ASSERT_EQUAL_FATAL(backend_create(&bc, &r->be), 0);
+}
+
+static void rig_fini(struct bench_rig *r)
+{
+	backend_destroy(r->be);
+	r->target->fini(r->target_state);
+	evtchn_fini(&r->irq);
+	grant_table_fini(&r->grants);
+	free(r->sring);
+}
+
+static struct blkif_request good_read(uint64_t id)
+{
+	struct blkif_request req = {
+		.operation = BLKIF_OP_READ,
+		.nr_segments = 2,
+		.id = id,
+		.sector_number = 16,
+	};
+
+	req.seg[0] = (struct blkif_request_segment){ grant_ref(0), 0, 7 };
+	req.seg[1] = (struct blkif_request_segment){ grant_ref(1), 2, 5 };
+	return req;
+}
+
+static void make_bad_op(struct blkif_request *r)
+{
+	r->operation = 77;
+}
+static void make_no_segments(struct blkif_request *r)
+{
+	r->nr_segments = 0;
+}
+static void make_too_many_segments(struct blkif_request *r)
+{
+	r->nr_segments = 12;
+}
+static void make_last_past_page(struct blkif_request *r)
+{
+	r->seg[1].last_sect = 8;
+}
+static void make_first_after_last(struct blkif_request *r)
+{
+	r->seg[1].first_sect = 6;
+}
+static void make_gref_low(struct blkif_request *r)
+{
+	r->seg[0].gref = 0;
+}
+static void make_gref_high(struct blkif_request *r)
+{
+	r->seg[1].gref = grant_ref(64);
+}
+static void make_gref_huge(struct blkif_request *r)
+{
+	r->seg[1].gref = UINT32_MAX;
+}
+static void make_past_end(struct blkif_request *r)
+{
+	r->sector_number = RIG_DISK_BYTES / 512 - 8;
+}
+static void make_sector_wrap(struct blkif_request *r)
+{
+	r->sector_number = UINT64_MAX - 4;
+}
+static void make_flush(struct blkif_request *r)
+{
+	r->operation = BLKIF_OP_FLUSH_DISKCACHE;
+}
+
+static void test_backend_bad_requests(void)
+{
+	static const struct {
+		const char *what;
+		void (*spoil)(struct blkif_request *r);
+		int16_t status;
+	} cases[] = {
+		{ "unknown operation", make_bad_op, BLKIF_RSP_EOPNOTSUPP },
+		{ "flush not served", make_flush, BLKIF_RSP_EOPNOTSUPP },
+		{ "no segments", make_no_segments, BLKIF_RSP_ERROR },
+		{ "12 segments", make_too_many_segments, BLKIF_RSP_ERROR },
+		{ "last_sect 8", make_last_past_page, BLKIF_RSP_ERROR },
+		{ "first > last", make_first_after_last, BLKIF_RSP_ERROR },
+		{ "gref below the table", make_gref_low, BLKIF_RSP_ERROR },
+		{ "gref past the table", make_gref_high, BLKIF_RSP_ERROR },
+		{ "gref UINT32_MAX", make_gref_huge, BLKIF_RSP_ERROR },
+		{ "past the disk end", make_past_end, BLKIF_RSP_ERROR },
+		{ "sector wraps", make_sector_wrap, BLKIF_RSP_ERROR },
+	};
+	struct bench_rig r;
+	struct backend_stats st;
+	uint64_t id = 0;
+
+	rig_init(&r);
+	/* Bad and good interleaved: the good ones are still served. */
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct blkif_request bad = good_read(id++);
+		struct blkif_request good = good_read(id++);
+
+		cases[i].spoil(&bad);
+		ring_front_put_request(&r.front, &bad);
+		ring_front_put_request(&r.front, &good);
+		ring_front_push_requests(&r.front);
+		backend_kick(r.be);
+		CU_ASSERT_EQUAL(backend_consume(r.be), 2);
+		CU_ASSERT_EQUAL(ring_front_unconsumed_responses(&r.front), 2);
+
+		for (unsigned int k = 0; k < 2; k++) {
+			struct blkif_response rsp;
+			int16_t want = k == 0 ? cases[i].status :
+						BLKIF_RSP_OKAY;
+
+			ring_front_copy_response(&r.front, r.front.rsp_cons++,
+						 &rsp);
+			CU_ASSERT_EQUAL(rsp.id, id - 2 + k);
+			if (rsp.status != want)
+				fprintf(stderr, "case '%s': status %d\n",
+					cases[i].what, rsp.status);
+			CU_ASSERT_EQUAL(rsp.status, want);
+		}
+	}
+	backend_stats(r.be, &st);
+	CU_ASSERT_FALSE(st.dead);
+	CU_ASSERT_EQUAL(st.requests, 2 * ARRAY_SIZE(cases));
+	CU_ASSERT_EQUAL(st.bad_requests + st.unsupported, ARRAY_SIZE(cases));
+	CU_ASSERT_EQUAL(st.unsupported, 2);
+	CU_ASSERT_EQUAL(st.responses, 2 * ARRAY_SIZE(cases));
+	rig_fini(&r);
+}
+
+/* A producer index beyond the ring stops the ring; nothing is served. */
+static void test_backend_prod_overflow(void)
+{
+	static const RING_IDX bogus[] = { 33, 1000, UINT32_MAX };
+
+	for (size_t i = 0; i < ARRAY_SIZE(bogus); i++) {
+		struct bench_rig r;
+		struct backend_stats st;
+
+		rig_init(&r);
+		ring_store_release(&r.sring->req_prod, bogus[i]);
+		backend_kick(r.be);
+		CU_ASSERT_EQUAL(backend_consume(r.be), 0);
+		backend_stats(r.be, &st);
+		CU_ASSERT_TRUE(st.dead);
+		CU_ASSERT_EQUAL(st.requests, 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(st.error, "bogus"));
+		/* Dead stays dead. */
+		backend_kick(r.be);
+		CU_ASSERT_EQUAL(backend_consume(r.be), 0);
+		rig_fini(&r);
+	}
+}
+
+/* Reads return what was written, through the grant pages. */
+static void test_backend_data_path(void)
+{
+	struct bench_rig r;
+	struct blkif_request req = good_read(1);
+	struct blkif_response rsp;
+	uint8_t *p0;
+
+	rig_init(&r);
+	p0 = grant_page(&r.grants, grant_ref(0));
+	for (unsigned int i = 0; i < XEN_PAGE_SIZE; i++)
+		p0[i] = (uint8_t)(i * 7 + 3);
+	req.operation = BLKIF_OP_WRITE;
+	req.nr_segments = 1;
+	ring_front_put_request(&r.front, &req);
+	ring_front_push_requests(&r.front);
+	backend_kick(r.be);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 1);
+	ring_front_copy_response(&r.front, r.front.rsp_cons++, &rsp);
+	CU_ASSERT_EQUAL(rsp.status, BLKIF_RSP_OKAY);
+
+	/* Read it back into page 2, sectors 0..7. */
+	req = good_read(2);
+	req.nr_segments = 1;
+	req.seg[0].gref = grant_ref(2);
+	ring_front_put_request(&r.front, &req);
+	ring_front_push_requests(&r.front);
+	backend_kick(r.be);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 1);
+	ring_front_copy_response(&r.front, r.front.rsp_cons++, &rsp);
+	CU_ASSERT_EQUAL(rsp.status, BLKIF_RSP_OKAY);
+	CU_ASSERT_EQUAL(memcmp(grant_page(&r.grants, grant_ref(2)), p0,
+			       XEN_PAGE_SIZE),
+			0);
+	rig_fini(&r);
+}
+
+/* ---- A frontend fed bad responses ------------------------------------- */
+
+struct tally {
+	uint64_t ok, failed, bytes, lat_sum_ns;
+};
+
+static void tally_complete(void *ctx, const struct frontend_completion *c)
+{
+	struct tally *t = ctx;
+
+	if (c->ok)
+		t->ok++;
+	else
+		t->failed++;
+	t->bytes += c->len_bytes;
+	t->lat_sum_ns += c->complete_ns - c->submit_ns;
+}
+
+struct front_rig {
+	struct blkif_sring *sring;
+	struct grant_table grants;
+	struct evtchn_port kick;
+	struct wl *wl;
+	struct frontend *fe;
+	struct ring_back back; /* this test plays the backend */
+	struct tally tally;
+};
+
+#define FRONT_IOS 8
+
+static void front_rig_init(struct front_rig *r)
+{
+	struct evtchn_config ec;
+	struct wl_config wc;
+	struct frontend_config fc;
+
+	memset(r, 0, sizeof(*r));
+	r->sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(0));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r->sring);
+	ring_sring_init(r->sring, 0);
+	ring_back_init(&r->back, r->sring, 0);
+	CU_ASSERT_EQUAL_FATAL(
+		grant_table_init(&r->grants, frontend_grant_pages(0)), 0);
+	evtchn_config_default(&ec);
+	CU_ASSERT_EQUAL_FATAL(evtchn_init(&r->kick, &ec), 0);
+	wl_config_default(&wc);
+	wc.rw = WL_RW_READ;
+	wc.size_bytes = 1 << 20;
+	wc.io_limit_bytes = FRONT_IOS * 4096;
+	CU_ASSERT_EQUAL_FATAL(wl_create(&wc, &r->wl), 0);
+	fc = (struct frontend_config){
+		.ring_order = 0,
+		.iodepth = FRONT_IOS,
+		.max_segments = BLKIF_MAX_SEGMENTS_PER_REQUEST,
+		.sring = r->sring,
+		.grants = &r->grants,
+		.kick = &r->kick,
+		.workload = r->wl,
+		.clock = &fake_clock,
+		.complete = tally_complete,
+		.complete_ctx = &r->tally,
+	};
+	CU_ASSERT_EQUAL_FATAL(frontend_create(&fc, &r->fe), 0);
+	CU_ASSERT_EQUAL(frontend_submit(r->fe), FRONT_IOS);
+}
+
+static void front_rig_fini(struct front_rig *r)
+{
+	frontend_destroy(r->fe);
+	wl_destroy(r->wl);
+	evtchn_fini(&r->kick);
+	grant_table_fini(&r->grants);
+	free(r->sring);
+}
+
+/* Answers the next @n requests correctly. */
+static void answer(struct front_rig *r, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct blkif_request req;
+
+		ring_back_copy_request(&r->back, r->back.req_cons++, &req);
+		ring_back_put_response(&r->back, req.id, req.operation,
+				       BLKIF_RSP_OKAY);
+	}
+	ring_back_push_responses(&r->back);
+}
+
+static void hostile_bad_id(struct front_rig *r)
+{
+	answer(r, 2);
+	ring_back_put_response(&r->back, 999, BLKIF_OP_READ, BLKIF_RSP_OKAY);
+	ring_back_push_responses(&r->back);
+}
+
+static void hostile_wrong_op(struct front_rig *r)
+{
+	struct blkif_request req;
+
+	answer(r, 3);
+	ring_back_copy_request(&r->back, r->back.req_cons++, &req);
+	ring_back_put_response(&r->back, req.id, BLKIF_OP_WRITE,
+			       BLKIF_RSP_OKAY);
+	ring_back_push_responses(&r->back);
+}
+
+static void hostile_duplicate(struct front_rig *r)
+{
+	struct blkif_request req;
+
+	answer(r, 1);
+	ring_back_copy_request(&r->back, r->back.req_cons++, &req);
+	ring_back_put_response(&r->back, req.id, req.operation, BLKIF_RSP_OKAY);
+	ring_back_put_response(&r->back, req.id, req.operation, BLKIF_RSP_OKAY);
+	ring_back_push_responses(&r->back);
+}
+
+static void hostile_prod_overflow(struct front_rig *r)
+{
+	ring_store_release(&r->sring->rsp_prod, 33);
+}
+
+static void hostile_prod_backwards(struct front_rig *r)
+{
+	ring_store_release(&r->sring->rsp_prod, UINT32_MAX - 2);
+}
+
+static void test_frontend_hostile_backend(void)
+{
+	static const struct {
+		const char *what;
+		void (*act)(struct front_rig *r);
+		uint64_t good; /* I/Os answered well before the bad one */
+		const char *error;
+	} cases[] = {
+		{ "unknown id", hostile_bad_id, 2, "unknown request id" },
+		{ "wrong op", hostile_wrong_op, 3, "with op" },
+		{ "duplicate", hostile_duplicate, 2, "unknown request id" },
+		{ "producer overflow", hostile_prod_overflow, 0, "overflows" },
+		{ "producer backwards", hostile_prod_backwards, 0,
+		  "overflows" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct front_rig r;
+		struct frontend_stats st;
+
+		front_rig_init(&r);
+		cases[i].act(&r);
+		frontend_irq(r.fe);
+		frontend_stats(r.fe, &st);
+		if (!st.disabled || r.tally.ok != cases[i].good)
+			fprintf(stderr, "case '%s': disabled %d ok %llu\n",
+				cases[i].what, st.disabled,
+				(unsigned long long)r.tally.ok);
+		CU_ASSERT_TRUE(st.disabled);
+		CU_ASSERT_PTR_NOT_NULL(strstr(st.error, cases[i].error));
+		/* Every outstanding I/O is accounted, none lost. */
+		CU_ASSERT_EQUAL(r.tally.ok, cases[i].good);
+		CU_ASSERT_EQUAL(r.tally.ok + r.tally.failed, FRONT_IOS);
+		CU_ASSERT_EQUAL(st.ios_issued,
+				st.ios_completed + st.ios_failed);
+		CU_ASSERT_EQUAL(st.inflight, 0);
+		CU_ASSERT_TRUE(frontend_finished(r.fe));
+		/* A disabled device issues nothing more. */
+		CU_ASSERT_EQUAL(frontend_submit(r.fe), 0);
+		front_rig_fini(&r);
+	}
+}
+
+/* Large I/Os are split into 44 KiB ring requests and complete as one. */
+static void test_frontend_split(void)
+{
+	static const struct {
+		uint32_t bs, max_segments, parts;
+	} cases[] = {
+		{ 4096, 11, 1 },  { 45056, 11, 1 },	  { 49152, 11, 2 },
+		{ 65536, 11, 2 }, { 131072, 11, 3 },	  { 65536, 1, 16 },
+		{ 512, 11, 1 },	  { 2048 + 4096, 11, 1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct blkif_sring *s =
+			aligned_alloc(XEN_PAGE_SIZE, ring_bytes(0));
+		struct grant_table gt;
+		struct evtchn_port kick;
+		struct evtchn_config ec;
+		struct wl_config wc;
+		struct wl *wl;
+		struct frontend *fe;
+		struct frontend_stats st;
+		struct ring_back back;
+		struct tally t = { 0 };
+		uint64_t sectors = 0;
+		struct frontend_config fc;
+
+		ring_sring_init(s, 0);
+		ring_back_init(&back, s, 0);
+		CU_ASSERT_EQUAL_FATAL(
+			grant_table_init(&gt, frontend_grant_pages(0)), 0);
+		evtchn_config_default(&ec);
+		CU_ASSERT_EQUAL_FATAL(evtchn_init(&kick, &ec), 0);
+		wl_config_default(&wc);
+		wc.rw = WL_RW_WRITE;
+		wc.bs_bytes = cases[i].bs;
+		wc.size_bytes = 16 << 20;
+		wc.io_limit_bytes = cases[i].bs;
+		CU_ASSERT_EQUAL_FATAL(wl_create(&wc, &wl), 0);
+		fc = (struct frontend_config){
+			.ring_order = 0,
+			.iodepth = 4,
+			.max_segments = cases[i].max_segments,
+			.sring = s,
+			.grants = &gt,
+			.kick = &kick,
+			.workload = wl,
+			.clock = &fake_clock,
+			.complete = tally_complete,
+			.complete_ctx = &t,
+		};
+		CU_ASSERT_EQUAL_FATAL(frontend_create(&fc, &fe), 0);
+		CU_ASSERT_EQUAL(frontend_submit(fe), 1);
+		CU_ASSERT_EQUAL(ring_back_unconsumed_requests(&back),
+				cases[i].parts);
+		for (uint32_t p = 0; p < cases[i].parts; p++) {
+			struct blkif_request req;
+
+			ring_back_copy_request(&back, back.req_cons++, &req);
+			CU_ASSERT(req.nr_segments <= cases[i].max_segments);
+			/* Parts are contiguous on the disk. */
+			CU_ASSERT_EQUAL(req.sector_number, sectors);
+			for (unsigned int g = 0; g < req.nr_segments; g++)
+				sectors += req.seg[g].last_sect -
+					   req.seg[g].first_sect + 1u;
+			ring_back_put_response(&back, req.id, req.operation,
+					       BLKIF_RSP_OKAY);
+			ring_back_push_responses(&back);
+			frontend_irq(fe);
+			/* The I/O completes with its last part only. */
+			CU_ASSERT_EQUAL(t.ok, p + 1 == cases[i].parts);
+		}
+		CU_ASSERT_EQUAL(sectors * 512, cases[i].bs);
+		frontend_stats(fe, &st);
+		CU_ASSERT_EQUAL(st.ring_requests, cases[i].parts);
+		CU_ASSERT_TRUE(frontend_finished(fe));
+		frontend_destroy(fe);
+		wl_destroy(wl);
+		evtchn_fini(&kick);
+		grant_table_fini(&gt);
+		free(s);
+	}
+}
+
+/* ---- The whole path on the thread engine -------------------------------- */
+
+static char tmpdir[64];
+
+static int suite_tmp_init(void)
+{
+	strcpy(tmpdir, "/tmp/blkring-test-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int suite_tmp_cleanup(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "%s/disk", tmpdir);
+	unlink(path);
+	return rmdir(tmpdir);
+}
+
+static bool engine_skip(int rc)
+{
+	if (rc == -ENOSYS || rc == -EPERM) {
+		cu_skip("io_uring is unavailable");
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Runs one pass and checks conservation and Little's law; returns the
+ * result for further checks.
+ */
+static int run_pass(struct engine_config *cfg, struct engine_result *res,
+		    struct tally *t)
+{
+	char why[256] = "";
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	cfg->complete = tally_complete;
+	cfg->complete_ctx = t;
+	rc = engine_run(cfg, res, why, sizeof(why));
+	if (rc) {
+		if (!engine_skip(rc))
+			fprintf(stderr, "engine_run: %s\n", why);
+		return rc;
+	}
+	/* Conservation: issued = completed + failed, nothing in flight. */
+	CU_ASSERT_EQUAL(res->fe.ios_issued,
+			res->fe.ios_completed + res->fe.ios_failed);
+	CU_ASSERT_EQUAL(res->fe.inflight, 0);
+	CU_ASSERT_EQUAL(t->ok, res->fe.ios_completed);
+	CU_ASSERT_EQUAL(t->failed, res->fe.ios_failed);
+	CU_ASSERT_FALSE(res->drain_timeout);
+	/*
+	 * Little's law, exactly: the in-flight integral is the sum of the
+	 * latencies, both taken from the same time stamps.
+	 */
+	CU_ASSERT_EQUAL(res->fe.inflight_area_ns, t->lat_sum_ns);
+	return 0;
+}
+
+static void engine_cfg(struct engine_config *cfg, const char *target,
+		       enum evtchn_wait wait)
+{
+	static char path[128];
+
+	engine_config_default(cfg);
+	snprintf(path, sizeof(path), "%s/disk", tmpdir);
+	cfg->target = target_find(target);
+	cfg->target_cfg.path = path;
+	cfg->target_cfg.size_bytes = 8 << 20;
+	cfg->target_cfg.direct = true;
+	cfg->workload.size_bytes = 8 << 20;
+	cfg->workload.seed = 42;
+	cfg->verify = true;
+	cfg->evtchn.wait = wait;
+}
+
+/*
+ * Writes the whole file with 64 KiB I/Os (each split in two ring
+ * requests), reads it back at random with 4 KiB I/Os, then checks every
+ * byte of the file directly.
+ */
+static void verify_file(enum evtchn_wait wait, uint64_t latency_ns)
+{
+	struct engine_config cfg;
+	struct engine_result res;
+	struct tally t;
+	char path[128];
+	uint8_t *buf;
+	FILE *f;
+
+	engine_cfg(&cfg, "uring", wait);
+	cfg.evtchn.latency_ns = latency_ns;
+	cfg.workload.rw = WL_RW_WRITE;
+	cfg.workload.bs_bytes = 65536;
+	cfg.workload.io_limit_bytes = 8 << 20;
+	if (run_pass(&cfg, &res, &t))
+		return;
+	CU_ASSERT_EQUAL(t.ok, 128);
+	CU_ASSERT_EQUAL(t.failed, 0);
+	CU_ASSERT_EQUAL(res.fe.ring_requests, 256);
+	CU_ASSERT_EQUAL(res.be.requests, 256);
+	CU_ASSERT_EQUAL(res.be.bad_requests, 0);
+
+	cfg.workload.rw = WL_RW_RANDREAD;
+	cfg.workload.bs_bytes = 4096;
+	if (run_pass(&cfg, &res, &t))
+		return;
+	CU_ASSERT_EQUAL(t.ok, 2048);
+	CU_ASSERT_EQUAL(t.failed, 0);
+	CU_ASSERT_EQUAL(res.fe.verify_errors, 0);
+
+	/* Every byte of the file, independently of the model. */
+	snprintf(path, sizeof(path), "%s/disk", tmpdir);
+	f = fopen(path, "rb");
+	buf = malloc(1 << 20);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	for (uint64_t off = 0; off < (8 << 20); off += 1 << 20) {
+		CU_ASSERT_EQUAL(fread(buf, 1, 1 << 20, f), 1 << 20);
+		CU_ASSERT_EQUAL(wl_pattern_check(buf, 1 << 20, off, 42), 0);
+	}
+	free(buf);
+	fclose(f);
+}
+
+static void test_engine_verify_spin(void)
+{
+	verify_file(EVTCHN_WAIT_SPIN, 0);
+}
+
+static void test_engine_verify_sleep(void)
+{
+	verify_file(EVTCHN_WAIT_SLEEP, 0);
+}
+
+static void test_engine_verify_hybrid_latency(void)
+{
+	verify_file(EVTCHN_WAIT_HYBRID, 20000);
+}
+
+/* The null target: the model alone; counters add up. */
+static void test_engine_null(void)
+{
+	static const struct {
+		enum evtchn_wait wait;
+		unsigned int iodepth, order;
+	} cases[] = {
+		{ EVTCHN_WAIT_SPIN, 1, 0 },   { EVTCHN_WAIT_SPIN, 32, 0 },
+		{ EVTCHN_WAIT_SPIN, 200, 2 }, { EVTCHN_WAIT_SLEEP, 32, 0 },
+		{ EVTCHN_WAIT_HYBRID, 8, 1 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct engine_config cfg;
+		struct engine_result res;
+		struct tally t;
+
+		engine_cfg(&cfg, "null", cases[i].wait);
+		cfg.verify = false;
+		cfg.iodepth = cases[i].iodepth;
+		cfg.ring_order = cases[i].order;
+		cfg.workload.rw = WL_RW_RANDRW;
+		cfg.workload.io_limit_bytes = 20000 * 4096ull;
+		if (run_pass(&cfg, &res, &t))
+			return;
+		CU_ASSERT_EQUAL(t.ok, 20000);
+		CU_ASSERT_EQUAL(res.fe.ring_requests, 20000);
+		CU_ASSERT_EQUAL(res.be.responses, 20000);
+		CU_ASSERT_EQUAL(res.fe.responses, 20000);
+		/* Every push either kicked or was held off. */
+		CU_ASSERT_EQUAL(res.fe.kicks_sent + res.fe.kicks_suppressed,
+				20000);
+		CU_ASSERT_EQUAL(res.be.irqs_sent + res.be.irqs_suppressed,
+				20000);
+		CU_ASSERT_EQUAL(res.kick.sent, res.fe.kicks_sent);
+		CU_ASSERT(res.kick.delivered <= res.kick.sent);
+		CU_ASSERT(res.kick.delivered >= 1);
+	}
+}
+
+int cu_register(void)
+{
+	CU_pSuite s;
+
+	s = CU_add_suite("backend", NULL, NULL);
+	CU_ADD_TEST(s, test_backend_bad_requests);
+	CU_ADD_TEST(s, test_backend_prod_overflow);
+	CU_ADD_TEST(s, test_backend_data_path);
+	s = CU_add_suite("frontend", NULL, NULL);
+	CU_ADD_TEST(s, test_frontend_hostile_backend);
+	CU_ADD_TEST(s, test_frontend_split);
+	s = CU_add_suite("engine", suite_tmp_init, suite_tmp_cleanup);
+	CU_ADD_TEST(s, test_engine_verify_spin);
+	CU_ADD_TEST(s, test_engine_verify_sleep);
+	CU_ADD_TEST(s, test_engine_verify_hybrid_latency);
+	CU_ADD_TEST(s, test_engine_null);
+	return 0;
+}
