@@ -79,6 +79,10 @@ deps:
 test: deps all
 	@tools/run-tests.sh $(TESTS)
 
+# The README's main job: the default benchmark, with its report.
+run: deps all
+	./blkring run --filename=build/blkring.dat
+
 test-asan:
 	@$(MAKE) --no-print-directory SAN=asan test
 
@@ -101,6 +105,6 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all deps test test-asan test-tsan test-all format format-check clean
+.PHONY: all deps run test test-asan test-tsan test-all format format-check clean
 
 -include $(wildcard $(B)/*/*.d)

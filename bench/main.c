@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/run.h"
+
 struct bench_command {
 	const char *name;
 	const char *help;
@@ -13,6 +15,7 @@ struct bench_command {
 };
 
 static const struct bench_command bench_commands[] = {
+	{ "run", "run one configuration and report it", bench_run_main },
 	{ NULL, NULL, NULL },
 };
 

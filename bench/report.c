@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Reports (see report.h).  Every number is computed once, into a table of
+ * named metrics; the JSON "metrics" object and the CSV columns are that
+ * table, so a sweep or a compare finds each figure under one name, and
+ * the text report reads the same values.
+ */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "bench/report.h"
+
+/* ---- The recorder ------------------------------------------------------ */
+
+void bench_rec_init(struct bench_rec *rec)
+{
+	memset(rec, 0, sizeof(*rec));
+	hist_init(&rec->lat[0]);
+	hist_init(&rec->lat[1]);
+}
+
+void bench_rec_complete(void *ctx, const struct frontend_completion *c)
+{
+	struct bench_rec *rec = ctx;
+
+	if (!c->ok) {
+		rec->failed[c->write]++;
+		return;
+	}
+	hist_record(&rec->lat[c->write], c->complete_ns - c->submit_ns);
+	rec->bytes[c->write] += c->len_bytes;
+}
+
+/* ---- Metrics ------------------------------------------------------------ */
+
+enum { M_MAX = 96 };
+
+struct metric {
+	const char *name;
+	double value;
+};
+
+struct metrics {
+	struct metric m[M_MAX];
+	unsigned int n;
+};
+
+static void put(struct metrics *ms, const char *name, double value)
+{
+	if (ms->n < M_MAX)
+		ms->m[ms->n++] = (struct metric){ name, value };
+}
+
+static double get(const struct metrics *ms, const char *name)
+{
+	for (unsigned int i = 0; i < ms->n; i++)
+		if (!strcmp(ms->m[i].name, name))
+			return ms->m[i].value;
+	return NAN;
+}
+
+static double ratio(double a, double b)
+{
+	return b > 0 ? a / b : 0.0;
+}
+
+/* The interval the rates are over: first submission to last completion. */
+static uint64_t elapsed_ns(const struct engine_result *res)
+{
+	if (res->fe.last_complete_ns > res->fe.first_submit_ns)
+		return res->fe.last_complete_ns - res->fe.first_submit_ns;
+	return res->end_ns - res->start_ns;
+}
+
+static const char *const pct_names[][3] = {
+	{ "lat_p50_ns", "read_lat_p50_ns", "write_lat_p50_ns" },
+	{ "lat_p90_ns", "read_lat_p90_ns", "write_lat_p90_ns" },
+	{ "lat_p99_ns", "read_lat_p99_ns", "write_lat_p99_ns" },
+	{ "lat_p99_9_ns", "read_lat_p99_9_ns", "write_lat_p99_9_ns" },
+	{ "lat_p99_99_ns", "read_lat_p99_99_ns", "write_lat_p99_99_ns" },
+};
+static const double pcts[] = { 50, 90, 99, 99.9, 99.99 };
+
+static void put_latency(struct metrics *ms, const struct hist *h, int col)
+{
+	static const char *const names[][3] = {
+		{ "lat_mean_ns", "read_lat_mean_ns", "write_lat_mean_ns" },
+		{ "lat_min_ns", "read_lat_min_ns", "write_lat_min_ns" },
+		{ "lat_max_ns", "read_lat_max_ns", "write_lat_max_ns" },
+	};
+
+	put(ms, names[0][col], hist_mean(h));
+	put(ms, names[1][col], h->count ? (double)h->min_ns : 0);
+	put(ms, names[2][col], (double)h->max_ns);
+	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
+		put(ms, pct_names[i][col], (double)hist_percentile(h, pcts[i]));
+}
+
+static void compute(struct metrics *ms, const struct engine_result *res,
+		    const struct bench_rec *rec)
+{
+	static struct hist all; /* 30 KiB: not on the stack */
+	const struct frontend_stats *fe = &res->fe;
+	const struct backend_stats *be = &res->be;
+	double t = (double)elapsed_ns(res) / 1e9;
+	double ios = (double)fe->ios_completed + (double)fe->ios_failed;
+	double done = (double)(rec->lat[0].count + rec->lat[1].count);
+
+	hist_init(&all);
+	hist_merge(&all, &rec->lat[0]);
+	hist_merge(&all, &rec->lat[1]);
+	ms->n = 0;
+	put(ms, "elapsed_ns", t * 1e9);
+	put(ms, "iops", ratio(done, t));
+	put(ms, "read_iops", ratio((double)rec->lat[0].count, t));
+	put(ms, "write_iops", ratio((double)rec->lat[1].count, t));
+	put(ms, "bw_bytes_per_s",
+	    ratio((double)(rec->bytes[0] + rec->bytes[1]), t));
+	put(ms, "read_bw_bytes_per_s", ratio((double)rec->bytes[0], t));
+	put(ms, "write_bw_bytes_per_s", ratio((double)rec->bytes[1], t));
+	put_latency(ms, &all, 0);
+	put_latency(ms, &rec->lat[0], 1);
+	put_latency(ms, &rec->lat[1], 2);
+
+	put(ms, "ios_issued", (double)fe->ios_issued);
+	put(ms, "ios_completed", (double)fe->ios_completed);
+	put(ms, "ios_failed", (double)fe->ios_failed);
+	put(ms, "ios_in_flight", (double)fe->inflight);
+	put(ms, "ring_requests_per_io", ratio((double)fe->ring_requests, ios));
+	put(ms, "segments_per_request",
+	    ratio((double)fe->segments, (double)fe->ring_requests));
+	put(ms, "kicks_sent_per_io", ratio((double)fe->kicks_sent, ios));
+	put(ms, "kicks_suppressed_per_io",
+	    ratio((double)fe->kicks_suppressed, ios));
+	put(ms, "irqs_sent_per_io", ratio((double)be->irqs_sent, ios));
+	put(ms, "irqs_suppressed_per_io",
+	    ratio((double)be->irqs_suppressed, ios));
+	put(ms, "requests_per_kick",
+	    ratio((double)be->requests, (double)res->kick.delivered));
+	put(ms, "responses_per_irq",
+	    ratio((double)fe->responses, (double)fe->irqs));
+	put(ms, "kicks_merged", (double)res->kick.merged);
+	put(ms, "irqs_merged", (double)res->irq.merged);
+	put(ms, "ring_full_stalls", (double)fe->ring_full_stalls);
+	put(ms, "iodepth_stalls", (double)fe->iodepth_stalls);
+	put(ms, "bad_requests", (double)(be->bad_requests + be->unsupported));
+	put(ms, "io_errors", (double)be->io_errors);
+	put(ms, "verify_errors", (double)fe->verify_errors);
+
+	put(ms, "frontend_cpu_util", ratio((double)res->fe_cpu_ns, t * 1e9));
+	put(ms, "backend_cpu_util", ratio((double)res->be_cpu_ns, t * 1e9));
+	put(ms, "frontend_cpu_us_per_io",
+	    ratio((double)res->fe_cpu_ns / 1e3, ios));
+	put(ms, "backend_cpu_us_per_io",
+	    ratio((double)res->be_cpu_ns / 1e3, ios));
+	put(ms, "kick_sleeps", (double)res->kick.sleeps);
+	put(ms, "irq_sleeps", (double)res->irq.sleeps);
+	put(ms, "kick_lag_mean_ns",
+	    ratio((double)res->kick.lag_sum_ns, (double)res->kick.delivered));
+	put(ms, "kick_lag_max_ns", (double)res->kick.lag_max_ns);
+	put(ms, "irq_lag_mean_ns",
+	    ratio((double)res->irq.lag_sum_ns, (double)res->irq.delivered));
+	put(ms, "irq_lag_max_ns", (double)res->irq.lag_max_ns);
+
+	/*
+	 * Little's law: throughput times mean latency against the measured
+	 * time-average of I/Os in flight over the same interval.
+	 */
+	double predicted = ratio(done, t) * hist_mean(&all) / 1e9;
+	double measured = ratio((double)fe->inflight_area_ns, t * 1e9);
+
+	put(ms, "little_in_flight_predicted", predicted);
+	put(ms, "little_in_flight_measured", measured);
+	put(ms, "little_deviation_pct",
+	    measured > 0 ? 100.0 * fabs(predicted - measured) / measured : 0);
+}
+
+bool bench_report_conserved(const struct engine_result *res)
+{
+	const struct frontend_stats *fe = &res->fe;
+
+	return fe->ios_issued == fe->ios_completed + fe->ios_failed &&
+	       fe->inflight == 0 && !fe->disabled && !res->be.dead &&
+	       !res->drain_timeout;
+}
+
+/* ---- Formats ------------------------------------------------------------ */
+
+static void iso_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* Numbers: integers print exactly; NaN and infinities are not JSON. */
+static void json_number(FILE *out, double v)
+{
+	if (!isfinite(v))
+		fputs("null", out);
+	else if (v == floor(v) && fabs(v) < 9e15)
+		fprintf(out, "%.0f", v);
+	else
+		fprintf(out, "%.6g", v);
+}
+
+static void report_json(FILE *out, const struct bench_config *cfg,
+			const struct engine_result *res,
+			const struct metrics *ms, const char *when)
+{
+	const struct bench_opt *o;
+	char buf[BENCH_PATH_MAX + 32];
+	bool first = true;
+
+	fprintf(out, "{\n  \"schema_version\": %d,\n", BENCH_REPORT_SCHEMA);
+	fprintf(out, "  \"tool\": \"blkring\",\n  \"version\": \"%s\",\n",
+		BENCH_VERSION);
+	fprintf(out, "  \"time\": \"%s\",\n  \"engine\": \"thread\",\n", when);
+	fprintf(out, "  \"config\": {");
+	bench_opt_for_each(o) {
+		bench_opt_format(cfg, o, buf, sizeof(buf));
+		fprintf(out, "%s\n    ", first ? "" : ",");
+		json_string(out, o->name);
+		fputs(": ", out);
+		json_string(out, buf);
+		first = false;
+	}
+	fprintf(out, "\n  },\n  \"metrics\": {");
+	for (unsigned int i = 0; i < ms->n; i++) {
+		fprintf(out, "%s\n    \"%s\": ", i ? "," : "", ms->m[i].name);
+		json_number(out, ms->m[i].value);
+	}
+	fprintf(out, "\n  },\n  \"conserved\": %s,\n",
+		bench_report_conserved(res) ? "true" : "false");
+	fprintf(out, "  \"interrupted\": %s,\n",
+		res->interrupted ? "true" : "false");
+	fprintf(out, "  \"frontend_error\": ");
+	json_string(out, res->fe.disabled ? res->fe.error : "");
+	fprintf(out, ",\n  \"backend_error\": ");
+	json_string(out, res->be.error);
+	fprintf(out, "\n}\n");
+}
+
+static void report_csv(FILE *out, const struct bench_config *cfg,
+		       const struct engine_result *res,
+		       const struct metrics *ms, const char *when)
+{
+	const struct bench_opt *o;
+	char buf[BENCH_PATH_MAX + 32];
+
+	fprintf(out, "schema_version,version,time,engine,conserved");
+	bench_opt_for_each(o)
+		fprintf(out, ",%s", o->name);
+	for (unsigned int i = 0; i < ms->n; i++)
+		fprintf(out, ",%s", ms->m[i].name);
+	fprintf(out, "\n%d,%s,%s,thread,%d", BENCH_REPORT_SCHEMA, BENCH_VERSION,
+		when, bench_report_conserved(res));
+	bench_opt_for_each(o) {
+		bench_opt_format(cfg, o, buf, sizeof(buf));
+		/* Quote a value only when CSV needs it. */
+		if (strpbrk(buf, ",\"\n")) {
+			fputs(",\"", out);
+			for (const char *p = buf; *p; p++)
+				fprintf(out, *p == '"' ? "\"\"" : "%c", *p);
+			fputc('"', out);
+		} else {
+			fprintf(out, ",%s", buf);
+		}
+	}
+	for (unsigned int i = 0; i < ms->n; i++) {
+		double v = ms->m[i].value;
+
+		if (v == floor(v) && fabs(v) < 9e15)
+			fprintf(out, ",%.0f", v);
+		else
+			fprintf(out, ",%.6g", v);
+	}
+	fputc('\n', out);
+}
+
+/* 1234567 -> "1.23M", as fio prints rates. */
+static const char *human(double v, char *buf, size_t len)
+{
+	static const char units[] = " kMGT";
+	unsigned int u = 0;
+
+	while (v >= 1000 && u < sizeof(units) - 2) {
+		v /= 1000;
+		u++;
+	}
+	if (u == 0)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.*f%c",
+			 v < 10	 ? 2 :
+			 v < 100 ? 1 :
+				   0,
+			 v, units[u]);
+	return buf;
+}
+
+static void text_direction(FILE *out, const struct metrics *ms,
+			   const struct bench_rec *rec, int col)
+{
+	static const char *const dir[] = { "", "read", "write" };
+	char name[48], a[16];
+	const struct hist *h = &rec->lat[col - 1];
+	uint64_t bytes = rec->bytes[col - 1];
+
+#define M(fmt) (snprintf(name, sizeof(name), fmt, dir[col]), get(ms, name))
+	if (!h->count && !rec->failed[col - 1])
+		return;
+	fprintf(out,
+		"  %5s: IOPS=%s, BW=%.1fMiB/s (%.1fMB/s) (%.1fMiB in %" PRIu64
+		" I/Os, %" PRIu64 " failed)\n",
+		dir[col], human(M("%s_iops"), a, sizeof(a)),
+		M("%s_bw_bytes_per_s") / 1048576.0,
+		M("%s_bw_bytes_per_s") / 1e6, (double)bytes / 1048576.0,
+		h->count, rec->failed[col - 1]);
+	fprintf(out,
+		"    lat (usec): min=%.1f, max=%.1f, avg=%.2f\n"
+		"    lat percentiles (usec): p50=%.1f, p90=%.1f, p99=%.1f, "
+		"p99.9=%.1f, p99.99=%.1f\n",
+		M("%s_lat_min_ns") / 1e3, M("%s_lat_max_ns") / 1e3,
+		M("%s_lat_mean_ns") / 1e3, M("%s_lat_p50_ns") / 1e3,
+		M("%s_lat_p90_ns") / 1e3, M("%s_lat_p99_ns") / 1e3,
+		M("%s_lat_p99_9_ns") / 1e3, M("%s_lat_p99_99_ns") / 1e3);
+#undef M
+}
+
+static void opt(FILE *out, const struct bench_config *cfg, const char *name)
+{
+	const struct bench_opt *o = bench_opt_find(name);
+	char buf[BENCH_PATH_MAX + 32];
+
+	bench_opt_format(cfg, o, buf, sizeof(buf));
+	fprintf(out, " %s=%s", name, buf);
+}
+
+static void report_text(FILE *out, const struct bench_config *cfg,
+			const struct engine_result *res,
+			const struct bench_rec *rec, const struct metrics *ms,
+			const char *when)
+{
+	const struct frontend_stats *fe = &res->fe;
+	double t = get(ms, "elapsed_ns") / 1e9;
+
+	fprintf(out, "blkring %s, thread engine, %s\n", BENCH_VERSION, when);
+	fprintf(out, "  job:");
+	opt(out, cfg, "rw");
+	opt(out, cfg, "bs");
+	opt(out, cfg, "iodepth");
+	opt(out, cfg, "size");
+	opt(out, cfg, "target");
+	opt(out, cfg, "filename");
+	opt(out, cfg, "direct");
+	fprintf(out, "\n  ring:");
+	opt(out, cfg, "ring-order");
+	fprintf(out, " (%u entries)", ring_entries(cfg->ring_order));
+	opt(out, cfg, "max-segments");
+	opt(out, cfg, "evtchn-latency");
+	opt(out, cfg, "wait");
+	fprintf(out, "\n  ran %.3f s%s\n", t,
+		res->interrupted ? " (interrupted)" : "");
+	text_direction(out, ms, rec, 1);
+	text_direction(out, ms, rec, 2);
+	fprintf(out,
+		"  ring: %.2f requests/IO, %.2f segments/request, "
+		"stalls: ring full %.0f, iodepth %.0f\n",
+		get(ms, "ring_requests_per_io"),
+		get(ms, "segments_per_request"), get(ms, "ring_full_stalls"),
+		get(ms, "iodepth_stalls"));
+	fprintf(out,
+		"  kicks: %.3f sent/IO, %.3f suppressed/IO, "
+		"%.1f requests/kick taken\n",
+		get(ms, "kicks_sent_per_io"),
+		get(ms, "kicks_suppressed_per_io"),
+		get(ms, "requests_per_kick"));
+	fprintf(out,
+		"  interrupts: %.3f sent/IO, %.3f suppressed/IO, "
+		"%.1f responses/interrupt\n",
+		get(ms, "irqs_sent_per_io"), get(ms, "irqs_suppressed_per_io"),
+		get(ms, "responses_per_irq"));
+	fprintf(out,
+		"  cpu: frontend %.0f%% (%.2f us/IO), backend %.0f%% "
+		"(%.2f us/IO)\n",
+		100 * get(ms, "frontend_cpu_util"),
+		get(ms, "frontend_cpu_us_per_io"),
+		100 * get(ms, "backend_cpu_util"),
+		get(ms, "backend_cpu_us_per_io"));
+	fprintf(out,
+		"  wake-up lag past due: kicks mean %.2f us max %.1f us, "
+		"interrupts mean %.2f us max %.1f us; sleeps %.0f + %.0f\n",
+		get(ms, "kick_lag_mean_ns") / 1e3,
+		get(ms, "kick_lag_max_ns") / 1e3,
+		get(ms, "irq_lag_mean_ns") / 1e3,
+		get(ms, "irq_lag_max_ns") / 1e3, get(ms, "kick_sleeps"),
+		get(ms, "irq_sleeps"));
+	fprintf(out,
+		"  conservation: issued %" PRIu64 " = completed %" PRIu64
+		" + failed %" PRIu64 " + in flight %u: %s\n",
+		fe->ios_issued, fe->ios_completed, fe->ios_failed, fe->inflight,
+		bench_report_conserved(res) ? "OK" : "FAILED");
+	fprintf(out,
+		"  little's law: IOPS x mean latency = %.3f, measured mean in "
+		"flight = %.3f (deviation %.3f%%)\n",
+		get(ms, "little_in_flight_predicted"),
+		get(ms, "little_in_flight_measured"),
+		get(ms, "little_deviation_pct"));
+	if (fe->disabled)
+		fprintf(out, "  frontend disabled the device: %s\n", fe->error);
+	if (res->be.dead)
+		fprintf(out, "  backend stopped the ring: %s\n", res->be.error);
+	else if (res->be.bad_requests + res->be.unsupported)
+		fprintf(out,
+			"  backend refused %" PRIu64 " requests; last: %s\n",
+			res->be.bad_requests + res->be.unsupported,
+			res->be.error);
+	if (fe->verify_errors)
+		fprintf(out, "  verify: %" PRIu64 " bytes read back wrong\n",
+			fe->verify_errors);
+	if (res->drain_timeout)
+		fprintf(out, "  %u I/Os still in flight when the run ended\n",
+			fe->inflight);
+}
+
+void bench_report(FILE *out, const struct bench_config *cfg,
+		  const struct engine_result *res, const struct bench_rec *rec,
+		  int64_t started)
+{
+	static struct metrics ms;
+	char when[32];
+
+	iso_time(started, when, sizeof(when));
+	compute(&ms, res, rec);
+	switch (cfg->output_format) {
+	case BENCH_OUTPUT_JSON:
+		report_json(out, cfg, res, &ms, when);
+		break;
+	case BENCH_OUTPUT_CSV:
+		report_csv(out, cfg, res, &ms, when);
+		break;
+	default:
+		report_text(out, cfg, res, rec, &ms, when);
+		break;
+	}
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The report of one `blkring run`: what was configured, what the model
+ * did, and how fast, computed once from the engine's counters and the
+ * latency histograms, then written as text (fio-like), JSON or CSV.
+ * Main thread only, after the run.
+ */
+#ifndef BLKRING_BENCH_REPORT_H
+#define BLKRING_BENCH_REPORT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bench/hist.h"
+#include "bench/opts.h"
+#include "sim/engine.h"
+
+/* The tool version written into every report. */
+#define BENCH_VERSION "0.1.0"
+
+/* Bumped whenever a JSON field or CSV column changes meaning. */
+#define BENCH_REPORT_SCHEMA 1
+
+/* What the completion callback gathers: one histogram per direction. */
+struct bench_rec {
+	struct hist lat[2]; /* [0] reads, [1] writes */
+	uint64_t bytes[2];
+	uint64_t failed[2];
+};
+
+void bench_rec_init(struct bench_rec *rec);
+
+/* The frontend_complete_fn that fills a struct bench_rec. */
+void bench_rec_complete(void *rec, const struct frontend_completion *c);
+
+/*
+ * Writes the report of a finished run to @out in the configured format.
+ * @started is the wall-clock time the run began (time(NULL)).
+ */
+void bench_report(FILE *out, const struct bench_config *cfg,
+		  const struct engine_result *res, const struct bench_rec *rec,
+		  int64_t started);
+
+/*
+ * True if the run is trustworthy: every I/O accounted (issued = completed
+ * + failed, none in flight), the device not disabled and the backend ring
+ * not stopped.  A report still says what happened when it is false.
+ */
+bool bench_report_conserved(const struct engine_result *res);
+
+#endif
