@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Tests of `blkring run` as a command: bad invocations end with exit
+ * status 2, good ones produce a report in each format whose numbers add
+ * up.  The command is called in-process through bench_run_main().
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <liburing.h>
+#include <unistd.h>
+
+#include "bench/report.h"
+#include "bench/run.h"
+#include "tests/cu_main.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MAX_ARGS 16
+
+static char tmpdir[64];
+
+static int suite_init(void)
+{
+	strcpy(tmpdir, "/tmp/blkring-run-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int suite_cleanup(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Runs `blkring run` with @args (a NULL-terminated list). */
+static int run(const char *const *args)
+{
+	char *argv[MAX_ARGS + 2] = { "run" };
+	int argc = 1;
+
+	for (; *args && argc <= MAX_ARGS; args++)
+		argv[argc++] = (char *)*args;
+	argv[argc] = NULL;
+	return bench_run_main(argc, argv);
+}
+
+static void test_bad_invocations(void)
+{
+	static const char *const cases[][4] = {
+		{ "--iodepth=0" },
+		{ "--iodepth=5000" },
+		{ "--bs=4x" },
+		{ "--bs=1000" },
+		{ "--wait=nap" },
+		{ "--target=tape" },
+		{ "--ring-order=5" },
+		{ "--max-segments=12" },
+		{ "--no-such-option" },
+		{ "--rw" },
+		{ "--ramp_time=1s" },
+		{ "job.fio" },
+		{ "--bs=8k", "--size=4k" },
+		{ "--filename=/proc/nonexistent/x", "--runtime=1s" },
+		{ "--filename=/dev/null", "--runtime=1s" },
+		{ "--output=/proc/nonexistent/x", "--target=null",
+		  "--runtime=100ms" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		int rc = run(cases[i]);
+
+		if (rc != BENCH_EXIT_USAGE)
+			fprintf(stderr, "case %zu (%s): exit %d\n", i,
+				cases[i][0], rc);
+		CU_ASSERT_EQUAL(rc, BENCH_EXIT_USAGE);
+	}
+}
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	size_t n;
+
+	if (!f)
+		return NULL;
+	buf = calloc(1, 1 << 20);
+	n = fread(buf, 1, (1 << 20) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Each format, on the null target with a bounded I/O count. */
+static void test_formats(void)
+{
+	static const struct {
+		const char *format;
+		const char *expect[3];
+	} cases[] = {
+		{ "normal",
+		  { "conservation: issued 5000 = completed 5000",
+		    "little's law", "IOPS=" } },
+		{ "json",
+		  { "\"schema_version\": 1", "\"conserved\": true",
+		    "\"ios_completed\": 5000" } },
+		{ "csv",
+		  { "schema_version,version,time", ",iodepth,", "\n1," } },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char out[128], fmt[64];
+		/* 5000 I/Os of 4 KiB. */
+		const char *args[] = { "--target=null",
+				       "--io_size=20000k",
+				       "--runtime=0",
+				       fmt,
+				       out,
+				       NULL };
+		char *text;
+
+		snprintf(fmt, sizeof(fmt), "--output-format=%s",
+			 cases[i].format);
+		snprintf(out, sizeof(out), "--output=%s/report.%s", tmpdir,
+			 cases[i].format);
+		CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
+		text = slurp(out + strlen("--output="));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+		for (size_t k = 0; k < 3; k++) {
+			if (!strstr(text, cases[i].expect[k]))
+				fprintf(stderr, "%s: no '%s' in:\n%s\n",
+					cases[i].format, cases[i].expect[k],
+					text);
+			CU_ASSERT_PTR_NOT_NULL(
+				strstr(text, cases[i].expect[k]));
+		}
+		free(text);
+	}
+}
+
+static bool uring_available(void)
+{
+	struct io_uring ring;
+
+	if (io_uring_queue_init(4, &ring, 0) < 0)
+		return false;
+	io_uring_queue_exit(&ring);
+	return true;
+}
+
+/* A real file: created, laid out, read with O_DIRECT. */
+static void test_uring_file(void)
+{
+	char file[128], out[128];
+	const char *args[] = { file,
+			       "--size=16m",
+			       "--runtime=0",
+			       "--io_size=4m",
+			       "--output-format=json",
+			       out,
+			       NULL };
+	char *text;
+	int rc;
+
+	snprintf(file, sizeof(file), "--filename=%s/disk", tmpdir);
+	snprintf(out, sizeof(out), "--output=%s/uring.json", tmpdir);
+	if (!uring_available()) {
+		cu_skip("io_uring is unavailable");
+		return;
+	}
+	rc = run(args);
+	CU_ASSERT_EQUAL(rc, BENCH_EXIT_OK);
+	text = slurp(out + strlen("--output="));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"ios_completed\": 1024"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"conserved\": true"));
+	free(text);
+}
+
+int cu_register(void)
+{
+	CU_pSuite s = CU_add_suite("run", suite_init, suite_cleanup);
+
+	CU_ADD_TEST(s, test_bad_invocations);
+	CU_ADD_TEST(s, test_formats);
+	CU_ADD_TEST(s, test_uring_file);
+	return 0;
+}
