@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/ringperf.h"
+
 struct bench_command {
 	const char *name;
 	const char *help;
@@ -13,6 +15,8 @@ struct bench_command {
 };
 
 static const struct bench_command bench_commands[] = {
+	{ "ringperf", "shared-ring microbenchmark (ns per request)",
+	  bench_ringperf_main },
 	{ NULL, NULL, NULL },
 };
 
