@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "bench/ringperf.h"
@@ -165,6 +166,7 @@ struct ringperf_front {
 	uint64_t pushes, notifies, final_checks;
 	uint64_t bad_responses, overflows;
 	uint64_t t0_ns, t1_ns;
+	uint64_t preemptions;
 };
 
 struct ringperf_back {
@@ -172,6 +174,7 @@ struct ringperf_back {
 	struct ringperf_shared *sh;
 	uint64_t pushes, notifies, final_checks;
 	uint64_t bad_requests, overflows;
+	uint64_t preemptions;
 };
 
 static void ringperf_fail(struct ringperf_shared *sh, int err)
@@ -201,6 +204,16 @@ static bool ringperf_wait_step(struct ringperf_shared *sh, unsigned int *spins)
 		return false;
 	}
 	return true;
+}
+
+/* Involuntary context switches of the calling thread so far. */
+static uint64_t ringperf_preemptions(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_THREAD, &ru))
+		return 0;
+	return (uint64_t)ru.ru_nivcsw;
 }
 
 /* Both threads spin here until both have started (and are pinned). */
@@ -282,6 +295,7 @@ static void *ringperf_front_main(void *arg)
 	ring_front_attach(f, sh->sring, sh->order, sh->base);
 	if (!ringperf_start(sh))
 		return NULL;
+	fe->preemptions = ringperf_preemptions();
 	fe->t0_ns = ringperf_now_ns();
 
 	while (fe->reaped < sh->requests) {
@@ -313,6 +327,7 @@ static void *ringperf_front_main(void *arg)
 			return NULL;
 	}
 	fe->t1_ns = ringperf_now_ns();
+	fe->preemptions = ringperf_preemptions() - fe->preemptions;
 	return NULL;
 }
 
@@ -339,6 +354,7 @@ static void *ringperf_back_main(void *arg)
 	ring_back_attach(b, sh->sring, sh->order, sh->base);
 	if (!ringperf_start(sh))
 		return NULL;
+	be->preemptions = ringperf_preemptions();
 
 	while (left) {
 		RING_IDX rp = ring_back_req_prod(b);
@@ -381,6 +397,7 @@ static void *ringperf_back_main(void *arg)
 			(void)ring_back_final_check_for_requests(b);
 		}
 	}
+	be->preemptions = ringperf_preemptions() - be->preemptions;
 	return NULL;
 }
 
@@ -496,6 +513,7 @@ int bench_ringperf_run(const struct bench_ringperf_config *cfg,
 	out->req_final_checks = be->final_checks;
 	out->bad_requests = be->bad_requests;
 	out->overflows = fe->overflows + be->overflows;
+	out->preemptions = fe->preemptions + be->preemptions;
 	out->yielded = sh.yield;
 
 	err = atomic_load(&sh.error);
@@ -822,6 +840,7 @@ struct ringperf_point {
 	struct bench_ringperf_config cfg;
 	double ns_median, ns_min, ns_max;
 	double req_notifies_per_req, rsp_notifies_per_req;
+	double preemptions; /* median per run */
 	bool yielded;
 };
 
@@ -857,16 +876,16 @@ static void ringperf_print_header(const struct ringperf_cli *cli)
 		       cli->in_flight ? cli->in_flight : (int64_t)entries,
 		       cli->requests, cli->repeats, cli->frontend_cpu,
 		       cli->backend_cpu);
-		printf("%-7s %5s %6s %9s %30s %15s\n", "mode", "batch",
+		printf("%-7s %5s %6s %9s %30s %15s %8s\n", "mode", "batch",
 		       "notify", "Mreq/s", "ns/req median [min-max]",
-		       "notifies/req");
+		       "notifies/req", "preempt");
 		break;
 	case RINGPERF_CSV:
 		printf("schema_version,mode,batch,notify,ring_order,ring_entries,"
 		       "in_flight,requests,repeats,frontend_cpu,backend_cpu,"
 		       "mreq_per_s,ns_per_req_median,ns_per_req_min,"
 		       "ns_per_req_max,req_notifies_per_req,"
-		       "rsp_notifies_per_req,yield\n");
+		       "rsp_notifies_per_req,preemptions,yield\n");
 		break;
 	case RINGPERF_JSON:
 		printf("{\n  \"schema_version\": %d,\n  \"command\": "
@@ -906,33 +925,34 @@ static void ringperf_print_point(const struct ringperf_cli *cli,
 				 p->rsp_notifies_per_req);
 		else
 			snprintf(notes, sizeof(notes), "-");
-		printf("%-7s %5u %6s %9.2f %30s %15s%s\n",
+		printf("%-7s %5u %6s %9.2f %30s %15s %8.0f%s\n",
 		       ringperf_mode_name(c->mode), c->batch,
 		       c->notify ? "on" : "off", mreq, spread, notes,
-		       p->yielded ? "  (yield)" : "");
+		       p->preemptions, p->yielded ? "  (yield)" : "");
 		break;
 	case RINGPERF_CSV:
 		printf("%d,%s,%u,%s,%u,%u,%u,%" PRIu64 ",%u,%d,%d,%.3f,%.2f,"
-		       "%.2f,%.2f,%.4f,%.4f,%d\n",
+		       "%.2f,%.2f,%.4f,%.4f,%.0f,%d\n",
 		       RINGPERF_SCHEMA_VERSION, ringperf_mode_name(c->mode),
 		       c->batch, c->notify ? "on" : "off", c->ring_order,
 		       entries, in_flight, c->requests, runs, c->frontend_cpu,
 		       c->backend_cpu, mreq, p->ns_median, p->ns_min, p->ns_max,
 		       p->req_notifies_per_req, p->rsp_notifies_per_req,
-		       p->yielded);
+		       p->preemptions, p->yielded);
 		break;
 	case RINGPERF_JSON:
 		printf("%s\n    { \"mode\": \"%s\", \"batch\": %u, \"notify\": "
 		       "%s, \"in_flight\": %u, \"mreq_per_s\": %.3f, "
 		       "\"ns_per_req\": { \"median\": %.2f, \"min\": %.2f, "
 		       "\"max\": %.2f }, \"req_notifies_per_req\": %.4f, "
-		       "\"rsp_notifies_per_req\": %.4f, \"yield\": %s, "
+		       "\"rsp_notifies_per_req\": %.4f, \"preemptions\": %.0f, "
+		       "\"yield\": %s, "
 		       "\"runs_ns_per_req\": [",
 		       first ? "" : ",", ringperf_mode_name(c->mode), c->batch,
 		       c->notify ? "true" : "false", in_flight, mreq,
 		       p->ns_median, p->ns_min, p->ns_max,
 		       p->req_notifies_per_req, p->rsp_notifies_per_req,
-		       p->yielded ? "true" : "false");
+		       p->preemptions, p->yielded ? "true" : "false");
 		for (unsigned int i = 0; i < runs; i++)
 			printf("%s%.2f", i ? ", " : "", runs_ns[i]);
 		printf("] }");
@@ -949,6 +969,7 @@ static int ringperf_point_run(const struct ringperf_cli *cli,
 			      struct ringperf_point *p, double *runs_ns)
 {
 	double req_n[RINGPERF_MAX_REPEATS], rsp_n[RINGPERF_MAX_REPEATS];
+	double csw[RINGPERF_MAX_REPEATS];
 	unsigned int runs = (unsigned int)cli->repeats;
 
 	for (unsigned int r = 0; r < runs; r++) {
@@ -971,6 +992,7 @@ static int ringperf_point_run(const struct ringperf_cli *cli,
 		runs_ns[r] = (double)res.elapsed_ns / (double)res.requests;
 		req_n[r] = (double)res.req_notifies / (double)res.requests;
 		rsp_n[r] = (double)res.rsp_notifies / (double)res.requests;
+		csw[r] = (double)res.preemptions;
 		p->yielded = res.yielded;
 	}
 	p->ns_min = p->ns_max = runs_ns[0];
@@ -987,6 +1009,7 @@ static int ringperf_point_run(const struct ringperf_cli *cli,
 	p->ns_median = ringperf_median(sorted, runs);
 	p->req_notifies_per_req = ringperf_median(req_n, runs);
 	p->rsp_notifies_per_req = ringperf_median(rsp_n, runs);
+	p->preemptions = ringperf_median(csw, runs);
 	return 0;
 }
 

@@ -73,7 +73,15 @@ struct bench_ringperf_result {
 	uint64_t bad_requests;	   /* backend: id or payload out of order */
 	uint64_t bad_responses;	   /* frontend: id, op or status wrong */
 	uint64_t overflows;	   /* bogus producer index seen (either) */
-	bool yielded;		   /* wait loops called sched_yield */
+	/*
+	 * Involuntary context switches of both threads during the run
+	 * (getrusage RUSAGE_THREAD): non-zero means something else took a
+	 * CPU from a spinning side, and the time is not the ring's alone.
+	 * With both threads on one CPU every sched_yield that switches
+	 * counts too.
+	 */
+	uint64_t preemptions;
+	bool yielded; /* wait loops called sched_yield */
 };
 
 /*
