@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/ringperf.h"
 #include "bench/run.h"
 
 struct bench_command {
@@ -16,6 +17,8 @@ struct bench_command {
 
 static const struct bench_command bench_commands[] = {
 	{ "run", "run one configuration and report it", bench_run_main },
+	{ "ringperf", "shared-ring microbenchmark (ns per request)",
+	  bench_ringperf_main },
 	{ NULL, NULL, NULL },
 };
 
