@@ -409,7 +409,17 @@ static void filebe_prep(struct filebe *fb, struct filebe_slot *s,
 	const struct iovec *iov = &s->iov[s->first];
 	unsigned int nr = s->nr - s->first;
 
-	if (s->io->write)
+	/*
+	 * One segment goes as a plain read or write, as fio does by default:
+	 * the kernel then has no iovec array to import.
+	 */
+	if (nr == 1 && s->io->write)
+		io_uring_prep_write(sqe, fb->fd, iov->iov_base,
+				    (unsigned int)iov->iov_len, s->offset_bytes);
+	else if (nr == 1)
+		io_uring_prep_read(sqe, fb->fd, iov->iov_base,
+				   (unsigned int)iov->iov_len, s->offset_bytes);
+	else if (s->io->write)
 		io_uring_prep_writev(sqe, fb->fd, iov, nr, s->offset_bytes);
 	else
 		io_uring_prep_readv(sqe, fb->fd, iov, nr, s->offset_bytes);

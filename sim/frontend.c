@@ -207,7 +207,15 @@ static void put_part(struct frontend *fe, uint32_t io, uint64_t off,
 	ring_front_put_request(&fe->ring, &req);
 	fe->st.ring_requests++;
 	fe->st.segments += req.nr_segments;
-	/* Linux blkfront: push and check after every request. */
+}
+
+/*
+ * Publishes what was put and kicks the backend if the notify check says
+ * so.  Called once per I/O, after all its parts: blkfront pushes once per
+ * block-layer request, and the parts of a split I/O are one dispatch.
+ */
+static void push(struct frontend *fe)
+{
 	if (ring_front_push_requests_and_check_notify(&fe->ring)) {
 		fe->st.kicks_sent++;
 		evtchn_notify(fe->cfg.kick, sim_now(fe->cfg.clock));
@@ -277,6 +285,7 @@ unsigned int frontend_submit(struct frontend *fe)
 
 			put_part(fe, io, fio->offset_bytes + done, n);
 		}
+		push(fe);
 		issued++;
 	}
 	return issued;

@@ -4,8 +4,8 @@
  * workload, keeps at most iodepth of them outstanding, turns each into one
  * or more blkif ring requests (at most max_segments 4 KiB segments each,
  * so a larger I/O is split and completes when all its parts have), places
- * the data in granted pages, pushes each request and kicks the backend
- * when the notify check says so.  Its interrupt handler reaps responses,
+ * the data in granted pages, pushes each I/O's requests and kicks the
+ * backend when the notify check says so.  Its interrupt handler reaps responses,
  * validates each against what is outstanding, and completes I/Os.  A
  * response that fails validation disables the device: every outstanding
  * I/O is completed as failed and nothing more is issued.
