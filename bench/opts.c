@@ -40,6 +40,8 @@ static const char *const output_format_values[] = { "normal", "json", "csv",
 						    NULL };
 static const char *const wait_values[] = { "spin", "sleep", "hybrid", NULL };
 static const char *const target_values[] = { "null", "mem", "uring", NULL };
+static const char *const notify_values[] = { "event", "always", "poll", NULL };
+static const char *const dist_values[] = { "fixed", "uniform", "exp", NULL };
 
 static const struct bench_opt bench_opts[] = {
 	{
@@ -230,6 +232,76 @@ static const struct bench_opt bench_opts[] = {
 		.min = 1,
 		.max = BLKIF_MAX_SEGMENTS_PER_REQUEST,
 		.help = "4 KiB segments per direct ring request; larger I/Os are split.",
+	},
+	{
+		.name = "qd-cap",
+		.type = BENCH_OPT_UINT,
+		FIELD(qd_cap),
+		.def = "0",
+		.min = 0,
+		.max = 4096,
+		.help = "Commands handed to the miniport at once (ScsiPort ~1); 0 = no cap.",
+	},
+	{
+		.name = "push-batch",
+		.type = BENCH_OPT_UINT,
+		FIELD(push_batch),
+		.def = "1",
+		.min = 1,
+		.max = 4096,
+		.help = "I/Os put on the ring per push; 1 = after each (Linux blkfront).",
+	},
+	{
+		.name = "notify",
+		.type = BENCH_OPT_ENUM,
+		FIELD(notify),
+		.def = "event",
+		.values = notify_values,
+		.help = "When a push notifies: event-index hold-off, always, or never (poll).",
+	},
+	{
+		.name = "notify-cost",
+		.type = BENCH_OPT_TIME,
+		FIELD(notify_cost_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "CPU the sender burns per notification (a hypercall).",
+	},
+	{
+		.name = "evtchn-latency-dist",
+		.type = BENCH_OPT_ENUM,
+		FIELD(latency_dist),
+		.def = "fixed",
+		.values = dist_values,
+		.help = "How each notification latency is drawn (see docs/options.md).",
+	},
+	{
+		.name = "evtchn-latency-max",
+		.type = BENCH_OPT_TIME,
+		FIELD(evtchn_latency_max_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "Upper bound of the uniform latency distribution.",
+	},
+	{
+		.name = "irq-coalesce",
+		.type = BENCH_OPT_UINT,
+		FIELD(irq_coalesce),
+		.def = "1",
+		.min = 1,
+		.max = 4096,
+		.help = "Hold an interrupt until this many responses are pushed; 1 = none.",
+	},
+	{
+		.name = "irq-coalesce-time",
+		.type = BENCH_OPT_TIME,
+		FIELD(irq_coalesce_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "Longest hold of a coalesced interrupt; needed if irq-coalesce > 1.",
 	},
 };
 

@@ -89,6 +89,20 @@ enum bench_wait {
 	BENCH_WAIT_HYBRID, /* sleep to deadline - hybrid_margin_ns, spin */
 };
 
+/* struct bench_config.notify: when a producer notifies its consumer. */
+enum bench_notify {
+	BENCH_NOTIFY_EVENT,  /* Xen's event-index hold-off */
+	BENCH_NOTIFY_ALWAYS, /* every push notifies */
+	BENCH_NOTIFY_POLL,   /* no notifications; consumers poll the ring */
+};
+
+/* struct bench_config.latency_dist: how notification latency is drawn. */
+enum bench_latency_dist {
+	BENCH_LAT_FIXED,   /* evtchn-latency */
+	BENCH_LAT_UNIFORM, /* uniform in [evtchn-latency, evtchn-latency-max] */
+	BENCH_LAT_EXP,	   /* exponential, mean evtchn-latency */
+};
+
 /* struct bench_config.target: what the backend submits to. */
 enum bench_target {
 	BENCH_TARGET_NULL,  /* completes at once */
@@ -118,12 +132,20 @@ struct bench_config {
 	unsigned int ring_order;	  /* 1 << ring_order ring pages */
 	uint64_t evtchn_latency_ns;	  /* notification delivery latency */
 	unsigned int wait_mode;		  /* enum bench_wait */
-	uint64_t hybrid_margin_ns; /* hybrid: spin this long at the end */
-	unsigned int target;	   /* enum bench_target */
-	bool allow_blockdev;	   /* may write to a block device */
-	int frontend_cpu;	   /* -1 = unpinned */
-	int backend_cpu;	   /* -1 = unpinned */
-	unsigned int max_segments; /* segments per direct ring request */
+	uint64_t hybrid_margin_ns;	/* hybrid: spin this long at the end */
+	unsigned int target;		/* enum bench_target */
+	bool allow_blockdev;		/* may write to a block device */
+	int frontend_cpu;		/* -1 = unpinned */
+	int backend_cpu;		/* -1 = unpinned */
+	unsigned int max_segments;	/* segments per direct ring request */
+	unsigned int qd_cap;		/* upper-layer QD cap, 0 = none */
+	unsigned int push_batch;	/* I/Os per ring push */
+	unsigned int notify;		/* enum bench_notify */
+	uint64_t notify_cost_ns;	/* sender CPU per notification */
+	unsigned int latency_dist;	/* enum bench_latency_dist */
+	uint64_t evtchn_latency_max_ns; /* uniform: upper bound */
+	unsigned int irq_coalesce;	/* responses per held interrupt */
+	uint64_t irq_coalesce_ns;	/* longest hold of an interrupt */
 };
 
 enum bench_opt_type {

@@ -146,6 +146,10 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "irqs_merged", (double)res->irq.merged);
 	put(ms, "ring_full_stalls", (double)fe->ring_full_stalls);
 	put(ms, "iodepth_stalls", (double)fe->iodepth_stalls);
+	put(ms, "qd_cap_stalls", (double)fe->qd_cap_stalls);
+	put(ms, "pushes_per_io", ratio((double)fe->pushes, ios));
+	put(ms, "irqs_coalesced_per_io",
+	    ratio((double)be->irqs_coalesced, ios));
 	put(ms, "bad_requests", (double)(be->bad_requests + be->unsupported));
 	put(ms, "io_errors", (double)be->io_errors);
 	put(ms, "verify_errors", (double)fe->verify_errors);
@@ -375,22 +379,31 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	opt(out, cfg, "target");
 	opt(out, cfg, "filename");
 	opt(out, cfg, "direct");
-	fprintf(out, "\n  ring:");
+	fprintf(out, "\n  model:");
 	opt(out, cfg, "ring-order");
 	fprintf(out, " (%u entries)", ring_entries(cfg->ring_order));
 	opt(out, cfg, "max-segments");
+	opt(out, cfg, "qd-cap");
+	opt(out, cfg, "push-batch");
+	opt(out, cfg, "notify");
+	opt(out, cfg, "irq-coalesce");
+	opt(out, cfg, "irq-coalesce-time");
+	fprintf(out, "\n  evtchn:");
 	opt(out, cfg, "evtchn-latency");
+	opt(out, cfg, "evtchn-latency-dist");
+	opt(out, cfg, "notify-cost");
 	opt(out, cfg, "wait");
 	fprintf(out, "\n  ran %.3f s%s\n", t,
 		res->interrupted ? " (interrupted)" : "");
 	text_direction(out, ms, rec, 1);
 	text_direction(out, ms, rec, 2);
 	fprintf(out,
-		"  ring: %.2f requests/IO, %.2f segments/request, "
-		"stalls: ring full %.0f, iodepth %.0f\n",
+		"  ring: %.2f requests/IO, %.2f segments/request, %.3f "
+		"pushes/IO; stalls: ring full %.0f, iodepth %.0f, QD cap %.0f\n",
 		get(ms, "ring_requests_per_io"),
-		get(ms, "segments_per_request"), get(ms, "ring_full_stalls"),
-		get(ms, "iodepth_stalls"));
+		get(ms, "segments_per_request"), get(ms, "pushes_per_io"),
+		get(ms, "ring_full_stalls"), get(ms, "iodepth_stalls"),
+		get(ms, "qd_cap_stalls"));
 	fprintf(out,
 		"  kicks: %.3f sent/IO, %.3f suppressed/IO, "
 		"%.1f requests/kick taken\n",
@@ -398,10 +411,10 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		get(ms, "kicks_suppressed_per_io"),
 		get(ms, "requests_per_kick"));
 	fprintf(out,
-		"  interrupts: %.3f sent/IO, %.3f suppressed/IO, "
-		"%.1f responses/interrupt\n",
+		"  interrupts: %.3f sent/IO, %.3f suppressed/IO, %.3f "
+		"coalesced/IO, %.1f responses/interrupt\n",
 		get(ms, "irqs_sent_per_io"), get(ms, "irqs_suppressed_per_io"),
-		get(ms, "responses_per_irq"));
+		get(ms, "irqs_coalesced_per_io"), get(ms, "responses_per_irq"));
 	fprintf(out,
 		"  cpu: frontend %.0f%% (%.2f us/IO), backend %.0f%% "
 		"(%.2f us/IO)\n",

@@ -39,6 +39,18 @@ static const enum evtchn_wait wait_map[] = {
 	[BENCH_WAIT_HYBRID] = EVTCHN_WAIT_HYBRID,
 };
 
+static const enum evtchn_notify_mode notify_map[] = {
+	[BENCH_NOTIFY_EVENT] = EVTCHN_NOTIFY_EVENT,
+	[BENCH_NOTIFY_ALWAYS] = EVTCHN_NOTIFY_ALWAYS,
+	[BENCH_NOTIFY_POLL] = EVTCHN_NOTIFY_POLL,
+};
+
+static const enum evtchn_latency_dist dist_map[] = {
+	[BENCH_LAT_FIXED] = EVTCHN_LAT_FIXED,
+	[BENCH_LAT_UNIFORM] = EVTCHN_LAT_UNIFORM,
+	[BENCH_LAT_EXP] = EVTCHN_LAT_EXP,
+};
+
 static const char *const target_map[] = {
 	[BENCH_TARGET_NULL] = "null",
 	[BENCH_TARGET_MEM] = "mem",
@@ -57,6 +69,30 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->ring_order = cfg->ring_order;
 	ec->iodepth = cfg->iodepth;
 	ec->max_segments = cfg->max_segments;
+	ec->qd_cap = cfg->qd_cap;
+	ec->push_batch = cfg->push_batch;
+	ec->coalesce_count = cfg->irq_coalesce;
+	ec->coalesce_ns = cfg->irq_coalesce_ns;
+	if (cfg->irq_coalesce > 1 && !cfg->irq_coalesce_ns) {
+		snprintf(err, err_len,
+			 "--irq-coalesce=%u: needs --irq-coalesce-time > 0 "
+			 "(an interrupt must not be held forever)",
+			 cfg->irq_coalesce);
+		return -EINVAL;
+	}
+	if (cfg->qd_cap > cfg->iodepth) {
+		snprintf(err, err_len,
+			 "--qd-cap=%u: above --iodepth=%u (allowed 0..iodepth)",
+			 cfg->qd_cap, cfg->iodepth);
+		return -EINVAL;
+	}
+	if (cfg->latency_dist == BENCH_LAT_UNIFORM &&
+	    cfg->evtchn_latency_max_ns < cfg->evtchn_latency_ns) {
+		snprintf(err, err_len,
+			 "--evtchn-latency-max: below --evtchn-latency "
+			 "(uniform needs latency <= max)");
+		return -EINVAL;
+	}
 	ec->workload.rw = rw_map[cfg->rw];
 	ec->workload.bs_bytes = (uint32_t)cfg->bs_bytes;
 	ec->workload.size_bytes = cfg->size_bytes;
@@ -79,6 +115,11 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->evtchn.latency_ns = cfg->evtchn_latency_ns;
 	ec->evtchn.wait = wait_map[cfg->wait_mode];
 	ec->evtchn.hybrid_margin_ns = cfg->hybrid_margin_ns;
+	ec->evtchn.notify = notify_map[cfg->notify];
+	ec->evtchn.dist = dist_map[cfg->latency_dist];
+	ec->evtchn.latency_max_ns = cfg->evtchn_latency_max_ns;
+	ec->evtchn.cost_ns = cfg->notify_cost_ns;
+	ec->evtchn.seed = cfg->seed;
 	ec->frontend_cpu = cfg->frontend_cpu;
 	ec->backend_cpu = cfg->backend_cpu;
 	if (!ec->target) {

@@ -26,7 +26,10 @@ struct backend {
 	uint32_t nr_free;
 	struct target_io **done; /* reap buffer */
 	bool kicked;
-	bool queued; /* submissions not yet flushed */
+	bool queued;   /* submissions not yet flushed */
+	bool irq_held; /* an interrupt is owed, held */
+	uint64_t held_since_ns;
+	unsigned int held_count; /* responses since it was owed */
 	struct backend_stats st;
 };
 
@@ -43,6 +46,8 @@ int backend_create(const struct backend_config *cfg, struct backend **out)
 	if (!be)
 		return -ENOMEM;
 	be->cfg = *cfg;
+	if (!be->cfg.coalesce_count)
+		be->cfg.coalesce_count = 1;
 	be->pending = calloc(nr_ents, sizeof(*be->pending));
 	if (!be->pending)
 		goto err_free_be;
@@ -87,17 +92,63 @@ void backend_kick(struct backend *be)
 	be->kicked = true;
 }
 
-/* Writes one response and notifies per the check, as make_response(). */
+static void fire(struct backend *be)
+{
+	be->irq_held = false;
+	be->st.irqs_sent++;
+	evtchn_notify(be->cfg.irq, sim_now(be->cfg.clock));
+	sim_charge(be->cfg.clock, be->cfg.irq->cfg.cost_ns);
+}
+
+/*
+ * Writes one response and pushes it, as make_response() does, then
+ * notifies per the notify mode and the coalescing policy.
+ */
 static void respond(struct backend *be, uint64_t id, uint8_t op, int16_t status)
 {
+	bool notify;
+
 	ring_back_put_response(&be->ring, id, op, status);
 	be->st.responses++;
-	if (ring_back_push_responses_and_check_notify(&be->ring)) {
-		be->st.irqs_sent++;
-		evtchn_notify(be->cfg.irq, sim_now(be->cfg.clock));
+	switch (be->cfg.irq->cfg.notify) {
+	case EVTCHN_NOTIFY_POLL:
+		ring_back_push_responses(&be->ring);
+		return;
+	case EVTCHN_NOTIFY_ALWAYS:
+		ring_back_push_responses(&be->ring);
+		notify = true;
+		break;
+	default:
+		notify = ring_back_push_responses_and_check_notify(&be->ring);
+		break;
+	}
+	if (be->irq_held) {
+		be->st.irqs_coalesced++;
+		be->held_count++;
+	} else if (notify) {
+		be->irq_held = true;
+		be->held_since_ns = sim_now(be->cfg.clock);
+		be->held_count = 1;
 	} else {
 		be->st.irqs_suppressed++;
+		return;
 	}
+	if (be->held_count >= be->cfg.coalesce_count ||
+	    sim_now(be->cfg.clock) - be->held_since_ns >= be->cfg.coalesce_ns)
+		fire(be);
+}
+
+uint64_t backend_deadline_ns(const struct backend *be)
+{
+	return be->irq_held ? be->held_since_ns + be->cfg.coalesce_ns :
+			      UINT64_MAX;
+}
+
+void backend_tick(struct backend *be)
+{
+	if (be->irq_held &&
+	    sim_now(be->cfg.clock) >= be->held_since_ns + be->cfg.coalesce_ns)
+		fire(be);
 }
 
 /* Answers a request that failed validation, remembering why. */

@@ -32,6 +32,13 @@ struct backend_config {
 	unsigned int ring_order;
 	uint64_t disk_bytes; /* requests must stay below this */
 	bool read_only;	     /* refuse writes */
+	/*
+	 * Interrupt coalescing: once an interrupt is due, hold it until
+	 * coalesce_count responses are pushed or coalesce_ns have passed
+	 * since the first, whichever comes first.  1 and 0: none.
+	 */
+	unsigned int coalesce_count;
+	uint64_t coalesce_ns;
 	/* What the actor is wired to; owned by the engine. */
 	struct blkif_sring *sring;
 	const struct grant_table *grants;
@@ -51,9 +58,10 @@ struct backend_stats {
 	uint64_t responses;
 	uint64_t irqs_sent; /* pushes whose notify check said notify */
 	uint64_t irqs_suppressed;
-	unsigned int inflight; /* target I/Os outstanding now */
-	bool dead;	       /* the ring was stopped */
-	char error[160];       /* why, when dead, or the last bad request */
+	uint64_t irqs_coalesced; /* responses that joined a held interrupt */
+	unsigned int inflight;	 /* target I/Os outstanding now */
+	bool dead;		 /* the ring was stopped */
+	char error[160];	 /* why, when dead, or the last bad request */
 };
 
 /* Allocates a backend over an initialised ring.  0 or -errno. */
@@ -76,6 +84,16 @@ unsigned int backend_consume(struct backend *be);
  * responses written.  Backend thread.
  */
 unsigned int backend_reap(struct backend *be);
+
+/*
+ * When the held (coalesced) interrupt must fire, or UINT64_MAX if none is
+ * held.  The engine wakes the backend then and calls backend_tick().
+ * Backend thread.
+ */
+uint64_t backend_deadline_ns(const struct backend *be);
+
+/* Fires a held interrupt whose time has come.  Backend thread. */
+void backend_tick(struct backend *be);
 
 /* True if the backend has target I/Os in flight.  Backend thread. */
 bool backend_busy(const struct backend *be);

@@ -58,6 +58,16 @@ static uint64_t engine_clock(const struct sim_clock *c)
 	return mono_ns();
 }
 
+/* A configured cost is CPU burnt in the paying thread. */
+static void engine_charge(const struct sim_clock *c, uint64_t ns)
+{
+	uint64_t until = mono_ns() + ns;
+
+	(void)c;
+	while (mono_ns() < until)
+		;
+}
+
 static uint64_t thread_cpu_ns(void)
 {
 	struct timespec ts;
@@ -102,7 +112,9 @@ static void wait_for(const struct engine *e, struct evtchn_port *port,
 	};
 	struct timespec ts;
 
-	if (ec->wait == EVTCHN_WAIT_SPIN || now >= limit_ns) {
+	/* Polling the ring means no notification will come: spin. */
+	if (ec->wait == EVTCHN_WAIT_SPIN || ec->notify == EVTCHN_NOTIFY_POLL ||
+	    now >= limit_ns) {
 		cpu_relax();
 		return;
 	}
@@ -183,6 +195,8 @@ static void *frontend_thread(void *arg)
 		did = frontend_submit(e->fe);
 		if (evtchn_poll(&e->irq, mono_ns()))
 			did += 1 + frontend_irq(e->fe);
+		else if (cfg->evtchn.notify == EVTCHN_NOTIFY_POLL)
+			did += frontend_reap(e->fe);
 		if (frontend_finished(e->fe))
 			break;
 		if (stopping &&
@@ -218,9 +232,11 @@ static void *backend_thread(void *arg)
 		struct backend_stats st;
 		unsigned int did;
 
-		if (evtchn_poll(&e->kick, mono_ns()))
+		if (evtchn_poll(&e->kick, mono_ns()) ||
+		    e->cfg->evtchn.notify == EVTCHN_NOTIFY_POLL)
 			backend_kick(e->be);
 		did = backend_consume(e->be) + backend_reap(e->be);
+		backend_tick(e->be);
 		backend_stats(e->be, &st);
 		if (st.dead) {
 			atomic_store_explicit(&e->be_dead, true,
@@ -232,11 +248,13 @@ static void *backend_thread(void *arg)
 		if (atomic_load_explicit(&e->fe_done, memory_order_acquire) &&
 		    !backend_busy(e->be))
 			break;
+		/* A held interrupt bounds the wait. */
 		if (backend_busy(e->be))
 			wait_for(e, &e->kick, target_fd, backend_recheck, e->be,
-				 UINT64_MAX);
+				 backend_deadline_ns(e->be));
 		else
-			wait_for(e, &e->kick, -1, NULL, NULL, UINT64_MAX);
+			wait_for(e, &e->kick, -1, NULL, NULL,
+				 backend_deadline_ns(e->be));
 	}
 	e->be_cpu_ns = thread_cpu_ns();
 	return NULL;
@@ -248,6 +266,8 @@ void engine_config_default(struct engine_config *cfg)
 		.ring_order = 0,
 		.iodepth = 32,
 		.max_segments = BLKIF_MAX_SEGMENTS_PER_REQUEST,
+		.push_batch = 1,
+		.coalesce_count = 1,
 		.runtime_ns = 0,
 		.drain_timeout_ns = 10000000000ull,
 		.frontend_cpu = -1,
@@ -265,6 +285,8 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.ring_order = cfg->ring_order,
 		.iodepth = cfg->iodepth,
 		.max_segments = cfg->max_segments,
+		.qd_cap = cfg->qd_cap,
+		.push_batch = cfg->push_batch,
 		.verify = cfg->verify,
 		.verify_seed = cfg->workload.seed,
 		.sring = e->sring,
@@ -278,6 +300,8 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 	struct backend_config bc = {
 		.ring_order = cfg->ring_order,
 		.disk_bytes = cfg->target->size_bytes(e->target_state),
+		.coalesce_count = cfg->coalesce_count,
+		.coalesce_ns = cfg->coalesce_ns,
 		.sring = e->sring,
 		.grants = &e->grants,
 		.irq = &e->irq,
@@ -307,7 +331,10 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 int engine_run(const struct engine_config *cfg, struct engine_result *res,
 	       char *why, size_t why_len)
 {
-	struct engine e = { .cfg = cfg, .clock = { .now_ns = engine_clock } };
+	struct engine e = {
+		.cfg = cfg,
+		.clock = { .now_ns = engine_clock, .charge_ns = engine_charge },
+	};
 	struct target_config tc = cfg->target_cfg;
 	struct wl_config wc = cfg->workload;
 	uint64_t disk_bytes;

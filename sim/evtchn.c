@@ -12,6 +12,7 @@
  * and a sender pays for a system call only when a receiver really sleeps.
  */
 #include <errno.h>
+#include <math.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
@@ -34,6 +35,8 @@ void evtchn_config_default(struct evtchn_config *cfg)
 {
 	*cfg = (struct evtchn_config){
 		.latency_ns = 0,
+		.dist = EVTCHN_LAT_FIXED,
+		.seed = 0x5eed,
 		.wait = EVTCHN_WAIT_SPIN,
 		.hybrid_margin_ns = 100000,
 	};
@@ -44,6 +47,7 @@ int evtchn_init(struct evtchn_port *p, const struct evtchn_config *cfg)
 	atomic_init(&p->pending, 0);
 	atomic_init(&p->sleeping, 0);
 	p->cfg = *cfg;
+	p->rng = cfg->seed * 0x9e3779b97f4a7c15ull + 1;
 	p->sent = p->merged = p->wakes = 0;
 	p->delivered = p->sleeps = p->lag_sum_ns = p->lag_max_ns = 0;
 	p->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -57,21 +61,57 @@ void evtchn_fini(struct evtchn_port *p)
 	p->efd = -1;
 }
 
+/* xorshift64*: the sender's latency draws, reproducible from the seed. */
+static uint64_t next_random(struct evtchn_port *p)
+{
+	p->rng ^= p->rng >> 12;
+	p->rng ^= p->rng << 25;
+	p->rng ^= p->rng >> 27;
+	return p->rng * 0x2545f4914f6cdd1dull;
+}
+
+static uint64_t draw_latency(struct evtchn_port *p)
+{
+	const struct evtchn_config *c = &p->cfg;
+	/* Uniform in [0, 1) with 53 bits. */
+	double u;
+
+	switch (c->dist) {
+	case EVTCHN_LAT_UNIFORM:
+		if (c->latency_max_ns <= c->latency_ns)
+			return c->latency_ns;
+		return c->latency_ns +
+		       next_random(p) % (c->latency_max_ns - c->latency_ns + 1);
+	case EVTCHN_LAT_EXP:
+		u = (double)(next_random(p) >> 11) * 0x1p-53;
+		return (uint64_t)(-log1p(-u) * (double)c->latency_ns);
+	case EVTCHN_LAT_FIXED:
+		break;
+	}
+	return c->latency_ns;
+}
+
 void evtchn_notify(struct evtchn_port *p, uint64_t now_ns)
 {
-	uint64_t none = 0;
-
 	p->sent++;
+	/*
+	 * Only this thread makes the word non-zero, so a pending event
+	 * found here stays pending until the receiver takes it: merge.  If
+	 * the receiver has just taken it, the load still orders correctly:
+	 * seq_cst, it pairs with the store in evtchn_poll(), so either it
+	 * sees zero or the receiver's later look at the ring sees what we
+	 * published before notifying.
+	 */
+	if (atomic_load_explicit(&p->pending, memory_order_seq_cst)) {
+		p->merged++;
+		return;
+	}
 	/*
 	 * S1: publish the event; pairs with R2 in evtchn_sleep_begin() (and,
 	 * as a release, with the acquire in evtchn_due_ns()).
 	 */
-	if (!atomic_compare_exchange_strong_explicit(
-		    &p->pending, &none, now_ns + 1, memory_order_seq_cst,
-		    memory_order_relaxed)) {
-		p->merged++;
-		return;
-	}
+	atomic_store_explicit(&p->pending, now_ns + draw_latency(p) + 1,
+			      memory_order_seq_cst);
 	/* S2: pairs with R1 in evtchn_sleep_begin(). */
 	if (atomic_load_explicit(&p->sleeping, memory_order_seq_cst)) {
 		uint64_t one = 1;
@@ -90,10 +130,10 @@ bool evtchn_poll(struct evtchn_port *p, uint64_t now_ns)
 	if (due == EVTCHN_NEVER || now_ns < due)
 		return false;
 	/*
-	 * Only the sender sets the word from zero and only we clear it, so
-	 * a plain release store is enough: the sender's next CAS sees 0.
+	 * Only we clear the word.  Seq_cst pairs with the sender's load in
+	 * evtchn_notify(), see there.
 	 */
-	atomic_store_explicit(&p->pending, 0, memory_order_release);
+	atomic_store_explicit(&p->pending, 0, memory_order_seq_cst);
 	p->delivered++;
 	lag = now_ns - due;
 	p->lag_sum_ns += lag;

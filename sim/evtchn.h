@@ -3,8 +3,8 @@
  * The simulated event channel: one port carries notifications in one
  * direction (frontend -> backend kicks, or backend -> frontend interrupts).
  *
- * A notification carries its send time.  The receiver does not see it
- * before send time + the configured latency.  Notifications sent while one
+ * A notification carries its due time: send time plus a latency drawn
+ * from the configured distribution.  The receiver does not see it before.  Notifications sent while one
  * is already pending merge into it, as a Xen event channel's pending bit
  * does (libuv's async handle is the model): the receiver sees one event
  * dated by the first of them.
@@ -23,6 +23,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* When a producer notifies its consumer after publishing. */
+enum evtchn_notify_mode {
+	EVTCHN_NOTIFY_EVENT,  /* Xen's event-index hold-off (the default) */
+	EVTCHN_NOTIFY_ALWAYS, /* every push notifies: suppression off */
+	EVTCHN_NOTIFY_POLL,   /* never: the consumer polls the ring */
+};
+
 /* How a receiver with nothing to do waits for a notification. */
 enum evtchn_wait {
 	EVTCHN_WAIT_SPIN,   /* poll in a loop: accurate, burns the vCPU */
@@ -31,8 +38,20 @@ enum evtchn_wait {
 			     * notification */
 };
 
+/* How the delivery latency of each notification is drawn. */
+enum evtchn_latency_dist {
+	EVTCHN_LAT_FIXED,   /* latency_ns, always */
+	EVTCHN_LAT_UNIFORM, /* uniform in [latency_ns, latency_max_ns] */
+	EVTCHN_LAT_EXP,	    /* exponential with mean latency_ns */
+};
+
 struct evtchn_config {
-	uint64_t latency_ns;	   /* send -> earliest delivery */
+	uint64_t latency_ns; /* send -> earliest delivery (or mean) */
+	enum evtchn_latency_dist dist;
+	uint64_t latency_max_ns; /* uniform: upper bound */
+	uint64_t seed;		 /* of the latency draws */
+	uint64_t cost_ns;	 /* CPU the sender pays per notification */
+	enum evtchn_notify_mode notify;
 	enum evtchn_wait wait;	   /* receiver's wait policy */
 	uint64_t hybrid_margin_ns; /* hybrid: spin this long before due */
 };
@@ -51,14 +70,15 @@ struct evtchn_stats {
 };
 
 struct evtchn_port {
-	/* Shared: send time + 1 of the pending event, 0 when none. */
+	/* Shared: due time + 1 of the pending event, 0 when none. */
 	alignas(64) _Atomic uint64_t pending;
 	/* Shared: the receiver is (about to be) asleep on efd. */
 	_Atomic uint32_t sleeping;
 	int efd; /* eventfd a sleeping receiver waits on */
 	struct evtchn_config cfg;
-	/* Sender's private counters. */
-	alignas(64) uint64_t sent, merged, wakes;
+	/* Sender's private state and counters. */
+	alignas(64) uint64_t rng;
+	uint64_t sent, merged, wakes;
 	/* Receiver's private counters. */
 	alignas(64) uint64_t delivered, sleeps, lag_sum_ns, lag_max_ns;
 };
@@ -66,7 +86,8 @@ struct evtchn_port {
 /* Returns the name of a wait policy ("spin", "sleep", "hybrid"). */
 const char *evtchn_wait_name(enum evtchn_wait w);
 
-/* Fills @cfg with the defaults: latency 0, spin, margin 100 us. */
+/* Fills @cfg with the defaults: latency 0 fixed, no cost, spin, margin
+ * 100 us. */
 void evtchn_config_default(struct evtchn_config *cfg);
 
 /* Sets up a port.  Returns 0 or -errno (eventfd).  Before sharing. */
@@ -76,9 +97,10 @@ int evtchn_init(struct evtchn_port *p, const struct evtchn_config *cfg);
 void evtchn_fini(struct evtchn_port *p);
 
 /*
- * Sends a notification stamped @now_ns; merges into a pending one.  Wakes
- * the receiver (one eventfd write, a system call) only if it sleeps.
- * Sender thread only.
+ * Sends a notification at @now_ns, due after a latency drawn per the
+ * configuration; merges into a pending one (which keeps its due time).
+ * Wakes the receiver (one eventfd write, a system call) only if it
+ * sleeps.  The caller charges cfg.cost_ns to its own clock.  Sender only.
  */
 void evtchn_notify(struct evtchn_port *p, uint64_t now_ns);
 
@@ -91,11 +113,11 @@ void evtchn_notify(struct evtchn_port *p, uint64_t now_ns);
  */
 static inline uint64_t evtchn_due_ns(const struct evtchn_port *p)
 {
-	/* Acquire: pairs with the CAS in evtchn_notify(). */
+	/* Acquire: pairs with the store S1 in evtchn_notify(). */
 	uint64_t stamp =
 		atomic_load_explicit(&p->pending, memory_order_acquire);
 
-	return stamp ? stamp - 1 + p->cfg.latency_ns : EVTCHN_NEVER;
+	return stamp ? stamp - 1 : EVTCHN_NEVER;
 }
 
 /*

@@ -415,7 +415,8 @@ static void filebe_prep(struct filebe *fb, struct filebe_slot *s,
 	 */
 	if (nr == 1 && s->io->write)
 		io_uring_prep_write(sqe, fb->fd, iov->iov_base,
-				    (unsigned int)iov->iov_len, s->offset_bytes);
+				    (unsigned int)iov->iov_len,
+				    s->offset_bytes);
 	else if (nr == 1)
 		io_uring_prep_read(sqe, fb->fd, iov->iov_base,
 				   (unsigned int)iov->iov_len, s->offset_bytes);

@@ -44,9 +44,15 @@ struct frontend {
 	struct frontend_shadow *shadows; /* one per ring slot */
 	uint32_t *free_ids;		 /* stack of free shadow ids */
 	uint32_t nr_free_ids;
-	uint32_t part_bytes; /* max_segments pages */
-	struct wl_io next;   /* taken from the workload */
-	bool have_next, exhausted, stopped, stalled;
+	uint32_t *upper;		/* FIFO of queued I/O indices */
+	uint32_t upper_head, upper_len; /* capacity iodepth */
+	unsigned int dispatched;	/* I/Os handed to the miniport */
+	unsigned int unpushed;		/* I/Os put but not pushed */
+	unsigned int qd_cap;		/* effective: iodepth if none */
+	uint32_t part_bytes;		/* max_segments pages */
+	struct wl_io next;		/* taken from the workload */
+	bool have_next, exhausted, stopped;
+	bool stalled_depth, stalled_cap, stalled_ring;
 	uint64_t area_since_ns; /* last change of inflight */
 	struct frontend_stats st;
 };
@@ -72,6 +78,12 @@ int frontend_config_check(const struct frontend_config *cfg, char *why,
 	    cfg->max_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
 		snprintf(why, why_len, "max segments %u out of range (1..%u)",
 			 cfg->max_segments, BLKIF_MAX_SEGMENTS_PER_REQUEST);
+		return -EINVAL;
+	}
+	if (cfg->qd_cap > cfg->iodepth) {
+		snprintf(why, why_len,
+			 "QD cap %u above iodepth %u (allowed 0..iodepth)",
+			 cfg->qd_cap, cfg->iodepth);
 		return -EINVAL;
 	}
 	if (!cfg->sring || !cfg->grants || !cfg->kick || !cfg->workload ||
@@ -106,9 +118,12 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 	fe->free_ios = calloc(cfg->iodepth, sizeof(*fe->free_ios));
 	if (!fe->free_ios)
 		goto err_free_ios;
+	fe->upper = calloc(cfg->iodepth, sizeof(*fe->upper));
+	if (!fe->upper)
+		goto err_free_free_ios;
 	fe->shadows = calloc(nr_ents, sizeof(*fe->shadows));
 	if (!fe->shadows)
-		goto err_free_free_ios;
+		goto err_free_upper;
 	fe->free_ids = calloc(nr_ents, sizeof(*fe->free_ids));
 	if (!fe->free_ids)
 		goto err_free_shadows;
@@ -124,11 +139,17 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 	}
 	fe->nr_free_ids = nr_ents;
 	fe->part_bytes = cfg->max_segments * XEN_PAGE_SIZE;
+	fe->qd_cap = cfg->qd_cap && cfg->qd_cap < cfg->iodepth ? cfg->qd_cap :
+								 cfg->iodepth;
+	if (!fe->cfg.push_batch)
+		fe->cfg.push_batch = 1;
 	*out = fe;
 	return 0;
 
 err_free_shadows:
 	free(fe->shadows);
+err_free_upper:
+	free(fe->upper);
 err_free_free_ios:
 	free(fe->free_ios);
 err_free_ios:
@@ -144,6 +165,7 @@ void frontend_destroy(struct frontend *fe)
 		return;
 	free(fe->free_ids);
 	free(fe->shadows);
+	free(fe->upper);
 	free(fe->free_ios);
 	free(fe->ios);
 	free(fe);
@@ -210,15 +232,31 @@ static void put_part(struct frontend *fe, uint32_t io, uint64_t off,
 }
 
 /*
- * Publishes what was put and kicks the backend if the notify check says
- * so.  Called once per I/O, after all its parts: blkfront pushes once per
- * block-layer request, and the parts of a split I/O are one dispatch.
+ * Publishes what was put and notifies the backend per the notify mode.
+ * Called after push_batch I/Os and when the upper queue runs dry.
  */
 static void push(struct frontend *fe)
 {
-	if (ring_front_push_requests_and_check_notify(&fe->ring)) {
+	bool notify;
+
+	fe->unpushed = 0;
+	fe->st.pushes++;
+	switch (fe->cfg.kick->cfg.notify) {
+	case EVTCHN_NOTIFY_POLL:
+		ring_front_push_requests(&fe->ring);
+		return;
+	case EVTCHN_NOTIFY_ALWAYS:
+		ring_front_push_requests(&fe->ring);
+		notify = true;
+		break;
+	default:
+		notify = ring_front_push_requests_and_check_notify(&fe->ring);
+		break;
+	}
+	if (notify) {
 		fe->st.kicks_sent++;
 		evtchn_notify(fe->cfg.kick, sim_now(fe->cfg.clock));
+		sim_charge(fe->cfg.clock, fe->cfg.kick->cfg.cost_ns);
 	} else {
 		fe->st.kicks_suppressed++;
 	}
@@ -239,30 +277,21 @@ static bool peek_next(struct frontend *fe)
 	return true;
 }
 
-unsigned int frontend_submit(struct frontend *fe)
+/* Admits workload I/Os into the upper queue while iodepth allows. */
+static void admit(struct frontend *fe)
 {
-	unsigned int issued = 0;
-
 	while (peek_next(fe)) {
-		uint32_t len = fe->next.len_bytes;
-		uint32_t parts = (len + fe->part_bytes - 1) / fe->part_bytes;
 		struct frontend_io *fio;
 		uint64_t now;
 		uint32_t io;
 
 		if (fe->nr_free_ios == 0) {
-			fe->st.iodepth_stalls += !fe->stalled;
-			fe->stalled = true;
-			break;
+			fe->st.iodepth_stalls += !fe->stalled_depth;
+			fe->stalled_depth = true;
+			return;
 		}
-		if (ring_front_free_requests(&fe->ring) < parts) {
-			fe->st.ring_full_stalls += !fe->stalled;
-			fe->stalled = true;
-			break;
-		}
-		fe->stalled = false;
+		fe->stalled_depth = false;
 		fe->have_next = false;
-
 		now = sim_now(fe->cfg.clock);
 		account_inflight(fe, now);
 		io = fe->free_ios[--fe->nr_free_ios];
@@ -270,25 +299,61 @@ unsigned int frontend_submit(struct frontend *fe)
 		*fio = (struct frontend_io){
 			.offset_bytes = fe->next.offset_bytes,
 			.submit_ns = now,
-			.len_bytes = len,
-			.parts_left = parts,
+			.len_bytes = fe->next.len_bytes,
+			.parts_left =
+				(fe->next.len_bytes + fe->part_bytes - 1) /
+				fe->part_bytes,
 			.write = fe->next.write,
 		};
 		if (!fe->st.ios_issued)
 			fe->st.first_submit_ns = now;
 		fe->st.ios_issued++;
 		fe->st.inflight++;
-		for (uint32_t done = 0; done < len; done += fe->part_bytes) {
-			uint32_t n = len - done < fe->part_bytes ?
-					     len - done :
+		fe->upper[(fe->upper_head + fe->upper_len++) % fe->cfg.iodepth] =
+			io;
+	}
+}
+
+unsigned int frontend_submit(struct frontend *fe)
+{
+	unsigned int put = 0;
+
+	admit(fe);
+	while (fe->upper_len) {
+		uint32_t io = fe->upper[fe->upper_head];
+		struct frontend_io *fio = &fe->ios[io];
+
+		if (fe->dispatched >= fe->qd_cap) {
+			fe->st.qd_cap_stalls += !fe->stalled_cap;
+			fe->stalled_cap = true;
+			break;
+		}
+		fe->stalled_cap = false;
+		if (ring_front_free_requests(&fe->ring) < fio->parts_left) {
+			fe->st.ring_full_stalls += !fe->stalled_ring;
+			fe->stalled_ring = true;
+			break;
+		}
+		fe->stalled_ring = false;
+		fe->upper_head = (fe->upper_head + 1) % fe->cfg.iodepth;
+		fe->upper_len--;
+		fe->dispatched++;
+		for (uint32_t done = 0; done < fio->len_bytes;
+		     done += fe->part_bytes) {
+			uint32_t n = fio->len_bytes - done < fe->part_bytes ?
+					     fio->len_bytes - done :
 					     fe->part_bytes;
 
 			put_part(fe, io, fio->offset_bytes + done, n);
 		}
-		push(fe);
-		issued++;
+		put++;
+		if (++fe->unpushed >= fe->cfg.push_batch)
+			push(fe);
 	}
-	return issued;
+	/* The upper queue ran dry or stalled: publish what is there. */
+	if (fe->unpushed)
+		push(fe);
+	return put;
 }
 
 static void complete_io(struct frontend *fe, uint32_t io, uint64_t now)
@@ -336,8 +401,18 @@ static void disable(struct frontend *fe, const char *why)
 			continue;
 		sh->io = NONE;
 		fe->ios[io].failed = true;
-		if (--fe->ios[io].parts_left == 0)
+		if (--fe->ios[io].parts_left == 0) {
+			fe->dispatched--;
 			complete_io(fe, io, now);
+		}
+	}
+	/* And the I/Os the miniport never saw. */
+	for (; fe->upper_len; fe->upper_len--) {
+		uint32_t io = fe->upper[fe->upper_head];
+
+		fe->upper_head = (fe->upper_head + 1) % fe->cfg.iodepth;
+		fe->ios[io].failed = true;
+		complete_io(fe, io, now);
 	}
 }
 
@@ -390,18 +465,19 @@ static bool handle_response(struct frontend *fe,
 	}
 	sh->io = NONE;
 	fe->free_ids[fe->nr_free_ids++] = (uint32_t)rsp->id;
-	if (--fio->parts_left == 0)
+	if (--fio->parts_left == 0) {
+		fe->dispatched--;
 		complete_io(fe, io, sim_now(fe->cfg.clock));
+	}
 	return true;
 }
 
-unsigned int frontend_irq(struct frontend *fe)
+unsigned int frontend_reap(struct frontend *fe)
 {
 	unsigned int handled = 0;
 
 	if (fe->st.disabled)
 		return 0;
-	fe->st.irqs++;
 	do {
 		RING_IDX rp = ring_front_rsp_prod(&fe->ring);
 		char why[160];
@@ -422,10 +498,18 @@ unsigned int frontend_irq(struct frontend *fe)
 			if (!handle_response(fe, &rsp))
 				return handled;
 			handled++;
+			fe->st.responses++;
 		}
 	} while (ring_front_final_check_for_responses(&fe->ring));
-	fe->st.responses += handled;
 	return handled;
+}
+
+unsigned int frontend_irq(struct frontend *fe)
+{
+	if (fe->st.disabled)
+		return 0;
+	fe->st.irqs++;
+	return frontend_reap(fe);
 }
 
 void frontend_stop(struct frontend *fe)

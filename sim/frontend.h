@@ -45,6 +45,9 @@ struct frontend_config {
 	unsigned int ring_order;   /* the shared ring's order */
 	unsigned int iodepth;	   /* I/Os outstanding at most */
 	unsigned int max_segments; /* per direct request, 1..11 */
+	unsigned int qd_cap;	   /* port driver's cap on commands handed
+				    * to the miniport at once; 0: none */
+	unsigned int push_batch;   /* I/Os per push; 1: after every I/O */
 	bool verify;		   /* pattern in writes, checked in reads */
 	uint64_t verify_seed;
 	/* What the actor is wired to; owned by the engine. */
@@ -66,7 +69,9 @@ struct frontend_stats {
 	uint64_t irqs;		   /* interrupt handler runs */
 	uint64_t responses;
 	uint64_t ring_full_stalls; /* times an I/O waited for ring slots */
-	uint64_t iodepth_stalls;   /* times an I/O waited for the cap */
+	uint64_t iodepth_stalls;   /* times the workload waited for iodepth */
+	uint64_t qd_cap_stalls;	   /* times an I/O waited for the QD cap */
+	uint64_t pushes;	   /* publications of the request index */
 	uint64_t verify_errors;	   /* bytes that read back wrong */
 	uint64_t inflight_area_ns; /* integral of I/Os in flight over time */
 	uint64_t first_submit_ns, last_complete_ns;
@@ -91,8 +96,11 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out);
 void frontend_destroy(struct frontend *fe);
 
 /*
- * Issues I/Os from the workload while the cap, the ring and the workload
- * allow.  Returns the number of I/Os issued.  Frontend thread.
+ * Takes I/Os from the workload while fewer than iodepth are outstanding
+ * (they enter the upper queue, and their latency starts), then hands
+ * queued I/Os to the miniport while the QD cap and the ring allow,
+ * pushing every push_batch I/Os and when the queue runs dry.  Returns the
+ * number of I/Os put on the ring.  Frontend thread.
  */
 unsigned int frontend_submit(struct frontend *fe);
 
@@ -102,6 +110,12 @@ unsigned int frontend_submit(struct frontend *fe);
  * Returns the number of responses handled.  Frontend thread.
  */
 unsigned int frontend_irq(struct frontend *fe);
+
+/*
+ * Reaps responses without an interrupt (notify mode poll), as the
+ * interrupt handler does.  Returns the number handled.  Frontend thread.
+ */
+unsigned int frontend_reap(struct frontend *fe);
 
 /* Stops taking I/Os from the workload.  Frontend thread. */
 void frontend_stop(struct frontend *fe);

@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 22);
+	CU_ASSERT_EQUAL(count, 30);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][22] = {
+	} sets[][30] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -647,6 +647,14 @@ static void test_round_trip(void)
 			{ "frontend-cpu", "1023" },
 			{ "backend-cpu", "0" },
 			{ "max-segments", "1" },
+			{ "qd-cap", "4096" },
+			{ "push-batch", "4096" },
+			{ "notify", "poll" },
+			{ "notify-cost", "1s" },
+			{ "evtchn-latency-dist", "exp" },
+			{ "evtchn-latency-max", "1s" },
+			{ "irq-coalesce", "4096" },
+			{ "irq-coalesce-time", "1s" },
 		},
 		{
 			{ "rw", "write" },
@@ -671,6 +679,14 @@ static void test_round_trip(void)
 			{ "frontend-cpu", "-1" },
 			{ "backend-cpu", "-1" },
 			{ "max-segments", "11" },
+			{ "qd-cap", "1" },
+			{ "push-batch", "2" },
+			{ "notify", "always" },
+			{ "notify-cost", "1ns" },
+			{ "evtchn-latency-dist", "uniform" },
+			{ "evtchn-latency-max", "250us" },
+			{ "irq-coalesce", "2" },
+			{ "irq-coalesce-time", "1ns" },
 		},
 	};
 	struct bench_config cfg;

@@ -30,7 +30,16 @@ static uint64_t fake_clock_now(const struct sim_clock *c)
 	return fake_now += 10;
 }
 
-static const struct sim_clock fake_clock = { .now_ns = fake_clock_now };
+static void fake_clock_charge(const struct sim_clock *c, uint64_t ns)
+{
+	(void)c;
+	fake_now += ns;
+}
+
+static const struct sim_clock fake_clock = {
+	.now_ns = fake_clock_now,
+	.charge_ns = fake_clock_charge,
+};
 
 /* ---- A backend fed by hand ---------------------------------------------- */
 
@@ -46,7 +55,8 @@ struct bench_rig {
 
 #define RIG_DISK_BYTES (1024 * 1024)
 
-static void rig_init(struct bench_rig *r)
+static void rig_init_coalesce(struct bench_rig *r, unsigned int count,
+			      uint64_t ns)
 {
 	struct evtchn_config ec;
 	struct target_config tc;
@@ -76,8 +86,15 @@ static void rig_init(struct bench_rig *r)
 		.target = r->target,
 		.target_state = r->target_state,
 		.clock = &fake_clock,
+		.coalesce_count = count,
+		.coalesce_ns = ns,
 	};
 	CU_ASSERT_EQUAL_FATAL(backend_create(&bc, &r->be), 0);
+}
+
+static void rig_init(struct bench_rig *r)
+{
+	rig_init_coalesce(r, 1, 0);
 }
 
 static void rig_fini(struct bench_rig *r)
@@ -269,6 +286,89 @@ static void test_backend_data_path(void)
 	rig_fini(&r);
 }
 
+/* Puts @n good reads on the ring, kicks and consumes them. */
+static void feed(struct bench_rig *r, unsigned int n, uint64_t *id)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct blkif_request req = good_read((*id)++);
+
+		ring_front_put_request(&r->front, &req);
+	}
+	ring_front_push_requests(&r->front);
+	backend_kick(r->be);
+	CU_ASSERT_EQUAL(backend_consume(r->be), n);
+}
+
+/* Takes every response and re-arms, as the interrupt handler does. */
+static void drain(struct bench_rig *r)
+{
+	do {
+		r->front.rsp_cons = ring_front_rsp_prod(&r->front);
+	} while (ring_front_final_check_for_responses(&r->front));
+}
+
+/* An owed interrupt fires at exactly K responses or T after the first. */
+static void test_backend_coalescing(void)
+{
+	struct bench_rig r;
+	struct backend_stats st;
+	struct evtchn_stats es;
+	uint64_t id = 0;
+
+	rig_init_coalesce(&r, 4, 1000);
+	/* 3 responses: owed since the first, held. */
+	feed(&r, 3, &id);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.irqs_sent, 0);
+	CU_ASSERT_EQUAL(st.irqs_coalesced, 2);
+	CU_ASSERT(backend_deadline_ns(r.be) != UINT64_MAX);
+	/* The 4th fires it; later ones are held off by the event index. */
+	feed(&r, 3, &id);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.irqs_sent, 1);
+	CU_ASSERT_EQUAL(st.irqs_coalesced, 3);
+	CU_ASSERT_EQUAL(st.irqs_suppressed, 2);
+	CU_ASSERT_EQUAL(backend_deadline_ns(r.be), UINT64_MAX);
+
+	/* Re-armed: 2 responses are held until T has passed. */
+	drain(&r);
+	feed(&r, 2, &id);
+	backend_tick(r.be);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.irqs_sent, 1);
+	fake_now = backend_deadline_ns(r.be) - 100;
+	backend_tick(r.be); /* the clock reads deadline - 90 */
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.irqs_sent, 1);
+	fake_now = backend_deadline_ns(r.be);
+	backend_tick(r.be);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.irqs_sent, 2);
+	evtchn_stats(&r.irq, &es);
+	CU_ASSERT_EQUAL(es.sent, 2);
+	CU_ASSERT_EQUAL(st.responses, 8);
+	rig_fini(&r);
+}
+
+/* K = 1: every owed interrupt fires at once, as without coalescing. */
+static void test_backend_no_coalescing(void)
+{
+	struct bench_rig r;
+	struct backend_stats st;
+	uint64_t id = 0;
+
+	rig_init(&r);
+	for (unsigned int i = 0; i < 5; i++) {
+		feed(&r, 2, &id);
+		drain(&r);
+	}
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.irqs_sent, 5);
+	CU_ASSERT_EQUAL(st.irqs_suppressed, 5);
+	CU_ASSERT_EQUAL(st.irqs_coalesced, 0);
+	rig_fini(&r);
+}
+
 /* ---- A frontend fed bad responses ------------------------------------- */
 
 struct tally {
@@ -299,7 +399,15 @@ struct front_rig {
 
 #define FRONT_IOS 8
 
-static void front_rig_init(struct front_rig *r)
+/* The knobs a frontend policy test turns; zeroes are the defaults. */
+struct front_knobs {
+	unsigned int qd_cap, push_batch;
+	enum evtchn_notify_mode notify;
+};
+
+static void front_rig_init_knobs(struct front_rig *r,
+				 const struct front_knobs *k,
+				 unsigned int expect_put)
 {
 	struct evtchn_config ec;
 	struct wl_config wc;
@@ -313,6 +421,7 @@ static void front_rig_init(struct front_rig *r)
 	CU_ASSERT_EQUAL_FATAL(
 		grant_table_init(&r->grants, frontend_grant_pages(0)), 0);
 	evtchn_config_default(&ec);
+	ec.notify = k->notify;
 	CU_ASSERT_EQUAL_FATAL(evtchn_init(&r->kick, &ec), 0);
 	wl_config_default(&wc);
 	wc.rw = WL_RW_READ;
@@ -323,6 +432,8 @@ static void front_rig_init(struct front_rig *r)
 		.ring_order = 0,
 		.iodepth = FRONT_IOS,
 		.max_segments = BLKIF_MAX_SEGMENTS_PER_REQUEST,
+		.qd_cap = k->qd_cap,
+		.push_batch = k->push_batch,
 		.sring = r->sring,
 		.grants = &r->grants,
 		.kick = &r->kick,
@@ -332,7 +443,14 @@ static void front_rig_init(struct front_rig *r)
 		.complete_ctx = &r->tally,
 	};
 	CU_ASSERT_EQUAL_FATAL(frontend_create(&fc, &r->fe), 0);
-	CU_ASSERT_EQUAL(frontend_submit(r->fe), FRONT_IOS);
+	CU_ASSERT_EQUAL(frontend_submit(r->fe), expect_put);
+}
+
+static void front_rig_init(struct front_rig *r)
+{
+	static const struct front_knobs defaults = { 0 };
+
+	front_rig_init_knobs(r, &defaults, FRONT_IOS);
 }
 
 static void front_rig_fini(struct front_rig *r)
@@ -435,6 +553,81 @@ static void test_frontend_hostile_backend(void)
 		CU_ASSERT_TRUE(frontend_finished(r.fe));
 		/* A disabled device issues nothing more. */
 		CU_ASSERT_EQUAL(frontend_submit(r.fe), 0);
+		front_rig_fini(&r);
+	}
+}
+
+/* The upper queue hands the miniport at most qd_cap I/Os at once. */
+static void test_frontend_qd_cap(void)
+{
+	static const unsigned int caps[] = { 1, 2, 4, 7 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(caps); i++) {
+		struct front_knobs k = { .qd_cap = caps[i] };
+		struct front_rig r;
+		struct frontend_stats st;
+		unsigned int on_ring = caps[i];
+
+		front_rig_init_knobs(&r, &k, caps[i]);
+		frontend_stats(r.fe, &st);
+		/* All admitted (latency runs), only the cap dispatched. */
+		CU_ASSERT_EQUAL(st.ios_issued, FRONT_IOS);
+		CU_ASSERT_EQUAL(st.qd_cap_stalls, 1);
+		CU_ASSERT_EQUAL(ring_back_unconsumed_requests(&r.back),
+				caps[i]);
+		/* Each completion lets exactly one more through. */
+		while (r.tally.ok < FRONT_IOS) {
+			answer(&r, 1);
+			frontend_irq(r.fe);
+			if (on_ring < FRONT_IOS)
+				CU_ASSERT_EQUAL(frontend_submit(r.fe), 1);
+			on_ring++;
+			CU_ASSERT(ring_back_unconsumed_requests(&r.back) <=
+				  caps[i]);
+		}
+		CU_ASSERT_TRUE(frontend_finished(r.fe));
+		front_rig_fini(&r);
+	}
+}
+
+/* Pushes per batch, and the notify mode decides the kicks. */
+static void test_frontend_push_and_notify(void)
+{
+	static const struct {
+		unsigned int push_batch;
+		enum evtchn_notify_mode notify;
+		uint64_t pushes, kicks_sent, kicks_suppressed;
+	} cases[] = {
+		/* The backend asked for request 1 only: one kick. */
+		{ 1, EVTCHN_NOTIFY_EVENT, 8, 1, 7 },
+		{ 4, EVTCHN_NOTIFY_EVENT, 2, 1, 1 },
+		{ 3, EVTCHN_NOTIFY_EVENT, 3, 1, 2 }, /* 3 + 3 + dry 2 */
+		{ 8, EVTCHN_NOTIFY_EVENT, 1, 1, 0 },
+		{ 1, EVTCHN_NOTIFY_ALWAYS, 8, 8, 0 },
+		{ 4, EVTCHN_NOTIFY_ALWAYS, 2, 2, 0 },
+		{ 1, EVTCHN_NOTIFY_POLL, 8, 0, 0 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct front_knobs k = { .push_batch = cases[i].push_batch,
+					 .notify = cases[i].notify };
+		struct front_rig r;
+		struct frontend_stats st;
+		struct evtchn_stats es;
+
+		front_rig_init_knobs(&r, &k, FRONT_IOS);
+		frontend_stats(r.fe, &st);
+		evtchn_stats(&r.kick, &es);
+		CU_ASSERT_EQUAL(st.pushes, cases[i].pushes);
+		CU_ASSERT_EQUAL(st.kicks_sent, cases[i].kicks_sent);
+		CU_ASSERT_EQUAL(st.kicks_suppressed, cases[i].kicks_suppressed);
+		CU_ASSERT_EQUAL(es.sent, cases[i].kicks_sent);
+		CU_ASSERT_EQUAL(ring_back_unconsumed_requests(&r.back),
+				FRONT_IOS);
+		/* Poll mode: responses are reaped without an interrupt. */
+		answer(&r, FRONT_IOS);
+		CU_ASSERT_EQUAL(frontend_reap(r.fe), FRONT_IOS);
+		CU_ASSERT_EQUAL(r.tally.ok, FRONT_IOS);
 		front_rig_fini(&r);
 	}
 }
@@ -713,9 +906,13 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_backend_bad_requests);
 	CU_ADD_TEST(s, test_backend_prod_overflow);
 	CU_ADD_TEST(s, test_backend_data_path);
+	CU_ADD_TEST(s, test_backend_coalescing);
+	CU_ADD_TEST(s, test_backend_no_coalescing);
 	s = CU_add_suite("frontend", NULL, NULL);
 	CU_ADD_TEST(s, test_frontend_hostile_backend);
 	CU_ADD_TEST(s, test_frontend_split);
+	CU_ADD_TEST(s, test_frontend_qd_cap);
+	CU_ADD_TEST(s, test_frontend_push_and_notify);
 	s = CU_add_suite("engine", suite_tmp_init, suite_tmp_cleanup);
 	CU_ADD_TEST(s, test_engine_verify_spin);
 	CU_ADD_TEST(s, test_engine_verify_sleep);
