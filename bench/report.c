@@ -5,6 +5,7 @@
  * table, so a sweep or a compare finds each figure under one name, and
  * the text report reads the same values.
  */
+#include <assert.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,6 +21,8 @@ void bench_rec_init(struct bench_rec *rec)
 	memset(rec, 0, sizeof(*rec));
 	hist_init(&rec->lat[0]);
 	hist_init(&rec->lat[1]);
+	for (int i = 0; i < SIM_STAGES; i++)
+		hist_init(&rec->stage[i]);
 }
 
 void bench_rec_complete(void *ctx, const struct frontend_completion *c)
@@ -31,12 +34,14 @@ void bench_rec_complete(void *ctx, const struct frontend_completion *c)
 		return;
 	}
 	hist_record(&rec->lat[c->write], c->complete_ns - c->submit_ns);
+	for (int i = 0; i < SIM_STAGES; i++)
+		hist_record(&rec->stage[i], c->stage_ns[i]);
 	rec->bytes[c->write] += c->len_bytes;
 }
 
 /* ---- Metrics ------------------------------------------------------------ */
 
-enum { M_MAX = 96 };
+enum { M_MAX = 160 };
 
 struct metric {
 	const char *name;
@@ -50,8 +55,8 @@ struct metrics {
 
 static void put(struct metrics *ms, const char *name, double value)
 {
-	if (ms->n < M_MAX)
-		ms->m[ms->n++] = (struct metric){ name, value };
+	assert(ms->n < M_MAX); /* raise M_MAX with the metric list */
+	ms->m[ms->n++] = (struct metric){ name, value };
 }
 
 static double get(const struct metrics *ms, const char *name)
@@ -168,6 +173,29 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "irq_lag_mean_ns",
 	    ratio((double)res->irq.lag_sum_ns, (double)res->irq.delivered));
 	put(ms, "irq_lag_max_ns", (double)res->irq.lag_max_ns);
+
+	/*
+	 * Stage times: mean and p99 of each; the means must add up to the
+	 * mean latency (they do exactly, by construction, unless stamps are
+	 * missing: a check on the bookkeeping).
+	 */
+	static char stage_names[SIM_STAGES][2][40];
+	double stage_sum = 0;
+
+	for (int i = 0; i < SIM_STAGES; i++) {
+		snprintf(stage_names[i][0], sizeof(stage_names[i][0]),
+			 "stage_%s_mean_ns", sim_stage_name(i));
+		snprintf(stage_names[i][1], sizeof(stage_names[i][1]),
+			 "stage_%s_p99_ns", sim_stage_name(i));
+		put(ms, stage_names[i][0], hist_mean(&rec->stage[i]));
+		put(ms, stage_names[i][1],
+		    (double)hist_percentile(&rec->stage[i], 99));
+		stage_sum += hist_mean(&rec->stage[i]);
+	}
+	put(ms, "stage_sum_deviation_pct",
+	    hist_mean(&all) > 0 ? 100.0 * fabs(stage_sum - hist_mean(&all)) /
+					  hist_mean(&all) :
+				  0);
 
 	/*
 	 * Little's law: throughput times mean latency against the measured
@@ -430,6 +458,20 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		get(ms, "irq_lag_mean_ns") / 1e3,
 		get(ms, "irq_lag_max_ns") / 1e3, get(ms, "kick_sleeps"),
 		get(ms, "irq_sleeps"));
+	fprintf(out, "  stages (usec, mean/p99):");
+	for (int i = 0; i < SIM_STAGES; i++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "stage_%s_mean_ns",
+			 sim_stage_name(i));
+		fprintf(out, " %s %.1f", sim_stage_name(i),
+			get(ms, name) / 1e3);
+		snprintf(name, sizeof(name), "stage_%s_p99_ns",
+			 sim_stage_name(i));
+		fprintf(out, "/%.1f", get(ms, name) / 1e3);
+	}
+	fprintf(out, " (sum off by %.2f%%)\n",
+		get(ms, "stage_sum_deviation_pct"));
 	fprintf(out,
 		"  conservation: issued %" PRIu64 " = completed %" PRIu64
 		" + failed %" PRIu64 " + in flight %u: %s\n",

@@ -24,7 +24,8 @@
 
 /* What the completion callback gathers: one histogram per direction. */
 struct bench_rec {
-	struct hist lat[2]; /* [0] reads, [1] writes */
+	struct hist lat[2];	       /* [0] reads, [1] writes */
+	struct hist stage[SIM_STAGES]; /* both directions */
 	uint64_t bytes[2];
 	uint64_t failed[2];
 };

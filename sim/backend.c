@@ -16,6 +16,7 @@ struct backend_pending {
 	uint64_t id;	    /* the frontend's, echoed */
 	uint32_t len_bytes; /* what the target must transfer */
 	uint8_t operation;
+	uint64_t consumed_ns, submitted_ns; /* stage stamps */
 };
 
 struct backend {
@@ -26,8 +27,11 @@ struct backend {
 	uint32_t nr_free;
 	struct target_io **done; /* reap buffer */
 	bool kicked;
-	bool queued;   /* submissions not yet flushed */
-	bool irq_held; /* an interrupt is owed, held */
+	bool queued;	       /* submissions not yet flushed */
+	uint32_t *pass_queued; /* pending queued this pass */
+	unsigned int nr_pass_queued;
+	uint64_t pass_ns; /* when this pass began */
+	bool irq_held;	  /* an interrupt is owed, held */
 	uint64_t held_since_ns;
 	unsigned int held_count; /* responses since it was owed */
 	struct backend_stats st;
@@ -57,6 +61,9 @@ int backend_create(const struct backend_config *cfg, struct backend **out)
 	be->done = calloc(nr_ents, sizeof(*be->done));
 	if (!be->done)
 		goto err_free_free;
+	be->pass_queued = calloc(nr_ents, sizeof(*be->pass_queued));
+	if (!be->pass_queued)
+		goto err_free_done;
 
 	ring_back_init(&be->ring, cfg->sring, cfg->ring_order);
 	for (uint32_t i = 0; i < nr_ents; i++) {
@@ -67,6 +74,8 @@ int backend_create(const struct backend_config *cfg, struct backend **out)
 	*out = be;
 	return 0;
 
+err_free_done:
+	free(be->done);
 err_free_free:
 	free(be->free_pending);
 err_free_pending:
@@ -80,6 +89,7 @@ void backend_destroy(struct backend *be)
 {
 	if (!be)
 		return;
+	free(be->pass_queued);
 	free(be->done);
 	free(be->free_pending);
 	free(be->pending);
@@ -90,6 +100,21 @@ void backend_kick(struct backend *be)
 {
 	be->st.kicks++;
 	be->kicked = true;
+}
+
+/* Records a request's stage times for the frontend (see stamps.h). */
+static void stamp(struct backend *be, uint64_t id, uint64_t consumed_ns,
+		  uint64_t submitted_ns, uint64_t done_ns)
+{
+	struct sim_stamps *st;
+
+	if (!be->cfg.stamps || id >= be->ring.nr_ents)
+		return;
+	st = &be->cfg.stamps[id];
+	st->consumed_ns = consumed_ns;
+	st->submitted_ns = submitted_ns;
+	st->done_ns = done_ns;
+	st->responded_ns = done_ns;
 }
 
 static void fire(struct backend *be)
@@ -161,6 +186,7 @@ static void refuse(struct backend *be, const struct blkif_request *req,
 		be->st.bad_requests++;
 	snprintf(be->st.error, sizeof(be->st.error), "request id %llu: %s",
 		 (unsigned long long)req->id, why);
+	stamp(be, req->id, be->pass_ns, be->pass_ns, be->pass_ns);
 	respond(be, req->id, req->operation, status);
 }
 
@@ -207,7 +233,8 @@ static const char *validate(const struct backend *be,
 	return NULL;
 }
 
-static void finish(struct backend *be, struct backend_pending *p)
+static void finish(struct backend *be, struct backend_pending *p,
+		   uint64_t done_ns)
 {
 	int16_t status = BLKIF_RSP_OKAY;
 
@@ -216,6 +243,7 @@ static void finish(struct backend *be, struct backend_pending *p)
 		status = BLKIF_RSP_ERROR;
 	}
 	be->free_pending[be->nr_free++] = (uint32_t)p->tio.user;
+	stamp(be, p->id, p->consumed_ns, p->submitted_ns, done_ns);
 	respond(be, p->id, p->operation, status);
 }
 
@@ -241,15 +269,18 @@ static void serve(struct backend *be, const struct blkif_request *req)
 	be->nr_free--;
 	p->id = req->id;
 	p->operation = req->operation;
+	p->consumed_ns = be->pass_ns;
+	p->submitted_ns = be->pass_ns;
 	rc = be->cfg.target->submit(be->cfg.target_state, &p->tio);
 	if (rc == TARGET_DONE) {
-		finish(be, p);
+		finish(be, p, be->pass_ns);
 	} else if (rc == TARGET_QUEUED) {
 		be->st.inflight++;
 		be->queued = true;
+		be->pass_queued[be->nr_pass_queued++] = (uint32_t)p->tio.user;
 	} else {
 		p->tio.result = rc < 0 ? rc : -EIO;
-		finish(be, p);
+		finish(be, p, be->pass_ns);
 	}
 }
 
@@ -274,6 +305,8 @@ unsigned int backend_consume(struct backend *be)
 			return n;
 		}
 		be->st.passes++;
+		/* After the snapshot: nothing consumed now was put later. */
+		be->pass_ns = sim_now(be->cfg.clock);
 		while (be->ring.req_cons != rp &&
 		       !ring_back_request_cons_overflow(&be->ring,
 							be->ring.req_cons)) {
@@ -287,7 +320,12 @@ unsigned int backend_consume(struct backend *be)
 		}
 		if (be->queued) {
 			int rc = be->cfg.target->flush(be->cfg.target_state);
+			uint64_t now = sim_now(be->cfg.clock);
 
+			for (unsigned int i = 0; i < be->nr_pass_queued; i++)
+				be->pending[be->pass_queued[i]].submitted_ns =
+					now;
+			be->nr_pass_queued = 0;
 			be->queued = false;
 			if (rc < 0) {
 				be->st.dead = true;
@@ -303,6 +341,7 @@ unsigned int backend_consume(struct backend *be)
 
 unsigned int backend_reap(struct backend *be)
 {
+	uint64_t now;
 	int n;
 
 	if (be->st.inflight == 0)
@@ -316,11 +355,12 @@ unsigned int backend_reap(struct backend *be)
 			 be->cfg.target->name, -n);
 		return 0;
 	}
+	now = n ? sim_now(be->cfg.clock) : 0;
 	for (int i = 0; i < n; i++) {
 		struct backend_pending *p = &be->pending[be->done[i]->user];
 
 		be->st.inflight--;
-		finish(be, p);
+		finish(be, p, now);
 	}
 	return (unsigned int)n;
 }

@@ -24,6 +24,7 @@
 #include "sim/clock.h"
 #include "sim/evtchn.h"
 #include "sim/grant.h"
+#include "sim/stamps.h"
 #include "sim/target.h"
 
 struct backend;
@@ -46,6 +47,7 @@ struct backend_config {
 	const struct target_ops *target;
 	void *target_state;
 	const struct sim_clock *clock;
+	struct sim_stamps *stamps; /* per request id, or NULL */
 };
 
 struct backend_stats {

@@ -30,6 +30,7 @@ struct engine {
 	const struct engine_config *cfg;
 	struct sim_clock clock;
 	struct blkif_sring *sring;
+	struct sim_stamps *stamps; /* per request id */
 	struct grant_table grants;
 	struct evtchn_port kick, irq;
 	void *target_state;
@@ -296,6 +297,7 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.clock = &e->clock,
 		.complete = cfg->complete,
 		.complete_ctx = cfg->complete_ctx,
+		.stamps = e->stamps,
 	};
 	struct backend_config bc = {
 		.ring_order = cfg->ring_order,
@@ -308,6 +310,7 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.target = cfg->target,
 		.target_state = e->target_state,
 		.clock = &e->clock,
+		.stamps = e->stamps,
 	};
 	int rc;
 
@@ -380,6 +383,12 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 		goto err_destroy_wl;
 	}
 	ring_sring_init(e.sring, cfg->ring_order);
+	e.stamps = calloc(ring_entries(cfg->ring_order), sizeof(*e.stamps));
+	if (!e.stamps) {
+		rc = -ENOMEM;
+		snprintf(why, why_len, "stage stamps: %s", strerror(-rc));
+		goto err_free_sring;
+	}
 	rc = evtchn_init(&e.kick, &cfg->evtchn);
 	if (rc) {
 		snprintf(why, why_len, "event channel: %s", strerror(-rc));
@@ -434,6 +443,7 @@ err_fini_irq:
 err_fini_kick:
 	evtchn_fini(&e.kick);
 err_free_sring:
+	free(e.stamps);
 	free(e.sring);
 err_destroy_wl:
 	wl_destroy(e.wl);

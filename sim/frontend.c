@@ -29,6 +29,7 @@ struct frontend_io {
 };
 
 struct frontend_shadow {
+	uint64_t put_ns;    /* put on the ring */
 	uint32_t io;	    /* index into ios, NONE when free */
 	uint32_t len_bytes; /* of this part */
 	uint64_t offset_bytes;
@@ -222,6 +223,7 @@ static void put_part(struct frontend *fe, uint32_t io, uint64_t off,
 					fe->cfg.verify_seed);
 	}
 	sh->io = io;
+	sh->put_ns = sim_now(fe->cfg.clock);
 	sh->len_bytes = len;
 	sh->offset_bytes = off;
 	sh->operation = req.operation;
@@ -356,7 +358,8 @@ unsigned int frontend_submit(struct frontend *fe)
 	return put;
 }
 
-static void complete_io(struct frontend *fe, uint32_t io, uint64_t now)
+static void complete_io(struct frontend *fe, uint32_t io, uint64_t now,
+			const uint64_t *stage_ns)
 {
 	struct frontend_io *fio = &fe->ios[io];
 	struct frontend_completion c = {
@@ -368,6 +371,8 @@ static void complete_io(struct frontend *fe, uint32_t io, uint64_t now)
 		.complete_ns = now,
 	};
 
+	if (stage_ns)
+		memcpy(c.stage_ns, stage_ns, sizeof(c.stage_ns));
 	account_inflight(fe, now);
 	fe->st.inflight--;
 	if (c.ok)
@@ -403,7 +408,7 @@ static void disable(struct frontend *fe, const char *why)
 		fe->ios[io].failed = true;
 		if (--fe->ios[io].parts_left == 0) {
 			fe->dispatched--;
-			complete_io(fe, io, now);
+			complete_io(fe, io, now, NULL);
 		}
 	}
 	/* And the I/Os the miniport never saw. */
@@ -412,8 +417,32 @@ static void disable(struct frontend *fe, const char *why)
 
 		fe->upper_head = (fe->upper_head + 1) % fe->cfg.iodepth;
 		fe->ios[io].failed = true;
-		complete_io(fe, io, now);
+		complete_io(fe, io, now, NULL);
 	}
+}
+
+/*
+ * Splits an I/O's latency by the stamps of its last part: each stage
+ * ends where the next begins, so they add up to the whole.
+ */
+static void split_stages(const struct frontend_io *fio, uint64_t put_ns,
+			 const struct sim_stamps *st, uint64_t now,
+			 uint64_t *stage)
+{
+	uint64_t t[SIM_STAGES + 1] = {
+		fio->submit_ns,	  put_ns,      st->consumed_ns,
+		st->submitted_ns, st->done_ns, now,
+	};
+
+	/*
+	 * Each stamp no earlier than the one before it (the threads share
+	 * CLOCK_MONOTONIC, so this only guards against a fake clock).
+	 */
+	for (int i = 1; i <= SIM_STAGES; i++)
+		if (t[i] < t[i - 1])
+			t[i] = t[i - 1];
+	for (int i = 0; i < SIM_STAGES; i++)
+		stage[i] = t[i + 1] - t[i];
 }
 
 /* Handles one response copied out of the ring; false if it is bogus. */
@@ -466,8 +495,17 @@ static bool handle_response(struct frontend *fe,
 	sh->io = NONE;
 	fe->free_ids[fe->nr_free_ids++] = (uint32_t)rsp->id;
 	if (--fio->parts_left == 0) {
+		uint64_t now = sim_now(fe->cfg.clock);
+		uint64_t stages[SIM_STAGES];
+
 		fe->dispatched--;
-		complete_io(fe, io, sim_now(fe->cfg.clock));
+		if (fe->cfg.stamps) {
+			split_stages(fio, sh->put_ns, &fe->cfg.stamps[rsp->id],
+				     now, stages);
+			complete_io(fe, io, now, stages);
+		} else {
+			complete_io(fe, io, now, NULL);
+		}
 	}
 	return true;
 }

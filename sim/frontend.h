@@ -24,6 +24,7 @@
 #include "sim/clock.h"
 #include "sim/evtchn.h"
 #include "sim/grant.h"
+#include "sim/stamps.h"
 #include "workloads/workload.h"
 
 /* One finished I/O, as handed to the completion callback. */
@@ -34,6 +35,9 @@ struct frontend_completion {
 	bool ok; /* every part answered BLKIF_RSP_OKAY (and verified) */
 	uint64_t submit_ns;
 	uint64_t complete_ns;
+	/* Latency by stage; sums to complete_ns - submit_ns.  All zero
+	 * without stamps. */
+	uint64_t stage_ns[SIM_STAGES];
 };
 
 typedef void (*frontend_complete_fn)(void *ctx,
@@ -58,6 +62,7 @@ struct frontend_config {
 	const struct sim_clock *clock;
 	frontend_complete_fn complete;
 	void *complete_ctx;
+	const struct sim_stamps *stamps; /* the backend's, or NULL */
 };
 
 struct frontend_stats {

@@ -373,6 +373,7 @@ static void test_backend_no_coalescing(void)
 
 struct tally {
 	uint64_t ok, failed, bytes, lat_sum_ns;
+	uint64_t staged, stage_mismatches; /* stage sums vs latency */
 };
 
 static void tally_complete(void *ctx, const struct frontend_completion *c)
@@ -385,6 +386,14 @@ static void tally_complete(void *ctx, const struct frontend_completion *c)
 		t->failed++;
 	t->bytes += c->len_bytes;
 	t->lat_sum_ns += c->complete_ns - c->submit_ns;
+	if (c->ok) {
+		uint64_t sum = 0;
+
+		for (int i = 0; i < SIM_STAGES; i++)
+			sum += c->stage_ns[i];
+		t->staged += sum != 0;
+		t->stage_mismatches += sum != c->complete_ns - c->submit_ns;
+	}
 }
 
 struct front_rig {
@@ -774,6 +783,9 @@ static int run_pass(struct engine_config *cfg, struct engine_result *res,
 	 * latencies, both taken from the same time stamps.
 	 */
 	CU_ASSERT_EQUAL(res->fe.inflight_area_ns, t->lat_sum_ns);
+	/* Every I/O's stages add up to its latency, exactly. */
+	CU_ASSERT_EQUAL(t->stage_mismatches, 0);
+	CU_ASSERT_EQUAL(t->staged, t->ok);
 	return 0;
 }
 
@@ -858,16 +870,34 @@ static void test_engine_verify_hybrid_latency(void)
 	verify_file(EVTCHN_WAIT_HYBRID, 20000);
 }
 
-/* The null target: the model alone; counters add up. */
+/* The null target: the model alone, under each policy; counters add up. */
 static void test_engine_null(void)
 {
 	static const struct {
 		enum evtchn_wait wait;
 		unsigned int iodepth, order;
+		enum evtchn_notify_mode notify;
+		unsigned int qd_cap, push_batch, coalesce;
+		uint64_t coalesce_ns, latency_ns;
 	} cases[] = {
-		{ EVTCHN_WAIT_SPIN, 1, 0 },   { EVTCHN_WAIT_SPIN, 32, 0 },
-		{ EVTCHN_WAIT_SPIN, 200, 2 }, { EVTCHN_WAIT_SLEEP, 32, 0 },
-		{ EVTCHN_WAIT_HYBRID, 8, 1 },
+		{ EVTCHN_WAIT_SPIN, 1, 0, EVTCHN_NOTIFY_EVENT, 0, 1, 1, 0, 0 },
+		{ EVTCHN_WAIT_SPIN, 32, 0, EVTCHN_NOTIFY_EVENT, 0, 1, 1, 0, 0 },
+		{ EVTCHN_WAIT_SPIN, 200, 2, EVTCHN_NOTIFY_EVENT, 0, 1, 1, 0,
+		  0 },
+		{ EVTCHN_WAIT_SLEEP, 32, 0, EVTCHN_NOTIFY_EVENT, 0, 1, 1, 0,
+		  0 },
+		{ EVTCHN_WAIT_HYBRID, 8, 1, EVTCHN_NOTIFY_EVENT, 0, 1, 1, 0,
+		  5000 },
+		{ EVTCHN_WAIT_SLEEP, 32, 0, EVTCHN_NOTIFY_ALWAYS, 0, 1, 1, 0,
+		  0 },
+		{ EVTCHN_WAIT_SLEEP, 32, 0, EVTCHN_NOTIFY_POLL, 0, 1, 1, 0, 0 },
+		{ EVTCHN_WAIT_SPIN, 32, 0, EVTCHN_NOTIFY_EVENT, 4, 1, 1, 0, 0 },
+		{ EVTCHN_WAIT_SLEEP, 32, 0, EVTCHN_NOTIFY_EVENT, 0, 8, 1, 0,
+		  0 },
+		{ EVTCHN_WAIT_SLEEP, 32, 0, EVTCHN_NOTIFY_EVENT, 0, 1, 8, 20000,
+		  0 },
+		{ EVTCHN_WAIT_SPIN, 16, 0, EVTCHN_NOTIFY_EVENT, 2, 4, 32, 5000,
+		  1000 },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -879,6 +909,12 @@ static void test_engine_null(void)
 		cfg.verify = false;
 		cfg.iodepth = cases[i].iodepth;
 		cfg.ring_order = cases[i].order;
+		cfg.evtchn.notify = cases[i].notify;
+		cfg.evtchn.latency_ns = cases[i].latency_ns;
+		cfg.qd_cap = cases[i].qd_cap;
+		cfg.push_batch = cases[i].push_batch;
+		cfg.coalesce_count = cases[i].coalesce;
+		cfg.coalesce_ns = cases[i].coalesce_ns;
 		cfg.workload.rw = WL_RW_RANDRW;
 		cfg.workload.io_limit_bytes = 20000 * 4096ull;
 		if (run_pass(&cfg, &res, &t))
@@ -887,14 +923,20 @@ static void test_engine_null(void)
 		CU_ASSERT_EQUAL(res.fe.ring_requests, 20000);
 		CU_ASSERT_EQUAL(res.be.responses, 20000);
 		CU_ASSERT_EQUAL(res.fe.responses, 20000);
-		/* Every push either kicked or was held off. */
-		CU_ASSERT_EQUAL(res.fe.kicks_sent + res.fe.kicks_suppressed,
-				20000);
-		CU_ASSERT_EQUAL(res.be.irqs_sent + res.be.irqs_suppressed,
-				20000);
+		/* Every push either kicked or was held off (none if polled). */
+		uint64_t kicks = res.fe.kicks_sent + res.fe.kicks_suppressed;
+
+		CU_ASSERT_EQUAL(kicks, cases[i].notify == EVTCHN_NOTIFY_POLL ?
+					       0 :
+					       res.fe.pushes);
+		if (cases[i].notify == EVTCHN_NOTIFY_ALWAYS)
+			CU_ASSERT_EQUAL(res.be.irqs_sent, 20000);
+		CU_ASSERT(res.fe.pushes <= 20000);
+		CU_ASSERT(res.fe.pushes >= 20000 / cases[i].push_batch);
 		CU_ASSERT_EQUAL(res.kick.sent, res.fe.kicks_sent);
 		CU_ASSERT(res.kick.delivered <= res.kick.sent);
-		CU_ASSERT(res.kick.delivered >= 1);
+		if (cases[i].qd_cap == 0 && cases[i].iodepth > 32)
+			CU_ASSERT(res.fe.ring_full_stalls > 0);
 	}
 }
 
