@@ -42,6 +42,7 @@ static const char *const wait_values[] = { "spin", "sleep", "hybrid", NULL };
 static const char *const target_values[] = { "null", "mem", "uring", NULL };
 static const char *const notify_values[] = { "event", "always", "poll", NULL };
 static const char *const dist_values[] = { "fixed", "uniform", "exp", NULL };
+static const char *const submit_values[] = { "pass", "request", NULL };
 
 static const struct bench_opt bench_opts[] = {
 	{
@@ -302,6 +303,14 @@ static const struct bench_opt bench_opts[] = {
 		.min = 0,
 		.max = 1000000000,
 		.help = "Longest hold of a coalesced interrupt; needed if irq-coalesce > 1.",
+	},
+	{
+		.name = "backend-submit",
+		.type = BENCH_OPT_ENUM,
+		FIELD(backend_submit),
+		.def = "pass",
+		.values = submit_values,
+		.help = "When the backend submits to the target: per ring pass or request.",
 	},
 };
 

@@ -103,6 +103,12 @@ enum bench_latency_dist {
 	BENCH_LAT_EXP,	   /* exponential, mean evtchn-latency */
 };
 
+/* struct bench_config.backend_submit: when the backend submits. */
+enum bench_backend_submit {
+	BENCH_SUBMIT_PASS,    /* once per pass over the ring */
+	BENCH_SUBMIT_REQUEST, /* after each request */
+};
+
 /* struct bench_config.target: what the backend submits to. */
 enum bench_target {
 	BENCH_TARGET_NULL,  /* completes at once */
@@ -146,6 +152,7 @@ struct bench_config {
 	uint64_t evtchn_latency_max_ns; /* uniform: upper bound */
 	unsigned int irq_coalesce;	/* responses per held interrupt */
 	uint64_t irq_coalesce_ns;	/* longest hold of an interrupt */
+	unsigned int backend_submit;	/* enum bench_backend_submit */
 };
 
 enum bench_opt_type {

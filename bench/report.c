@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "bench/report.h"
+#include "bench/verdict.h"
 
 /* ---- The recorder ------------------------------------------------------ */
 
@@ -219,6 +220,40 @@ bool bench_report_conserved(const struct engine_result *res)
 	       !res->drain_timeout;
 }
 
+/* ---- The verdict ---------------------------------------------------------- */
+
+static enum bench_bottleneck verdict(const struct bench_config *cfg,
+				     const struct engine_result *res,
+				     const struct metrics *ms, char *buf,
+				     size_t len)
+{
+	struct bench_verdict_in in = {
+		.iops = get(ms, "iops"),
+		.lat_mean_ns = get(ms, "lat_mean_ns"),
+		.inflight_mean = get(ms, "little_in_flight_measured"),
+		.iodepth = cfg->iodepth,
+		.qd_cap = cfg->qd_cap,
+		.ring_entries = ring_entries(cfg->ring_order),
+		.coalesce = cfg->irq_coalesce,
+		.coalesce_ns = (double)cfg->irq_coalesce_ns,
+		.evtchn_latency_ns = (double)cfg->evtchn_latency_ns,
+		.ring_full_stalls = get(ms, "ring_full_stalls"),
+		.qd_cap_stalls = get(ms, "qd_cap_stalls"),
+		.sleeps = get(ms, "kick_sleeps") + get(ms, "irq_sleeps"),
+		.ring_requests_per_io = get(ms, "ring_requests_per_io"),
+		.failed = !bench_report_conserved(res) || res->fe.ios_failed,
+	};
+
+	for (int i = 0; i < SIM_STAGES; i++) {
+		char name[40];
+
+		snprintf(name, sizeof(name), "stage_%s_mean_ns",
+			 sim_stage_name(i));
+		in.stage_mean_ns[i] = get(ms, name);
+	}
+	return bench_verdict(&in, buf, len);
+}
+
 /* ---- Formats ------------------------------------------------------------ */
 
 static void iso_time(int64_t t, char *buf, size_t len)
@@ -283,6 +318,11 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 		fprintf(out, "%s\n    \"%s\": ", i ? "," : "", ms->m[i].name);
 		json_number(out, ms->m[i].value);
 	}
+	fprintf(out,
+		"\n  },\n  \"verdict\": {\n    \"bottleneck\": \"%s\",\n"
+		"    \"text\": ",
+		bench_bottleneck_name(verdict(cfg, res, ms, buf, sizeof(buf))));
+	json_string(out, buf);
 	fprintf(out, "\n  },\n  \"conserved\": %s,\n",
 		bench_report_conserved(res) ? "true" : "false");
 	fprintf(out, "  \"interrupted\": %s,\n",
@@ -498,6 +538,14 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	if (res->drain_timeout)
 		fprintf(out, "  %u I/Os still in flight when the run ended\n",
 			fe->inflight);
+	{
+		char buf[512];
+		enum bench_bottleneck b =
+			verdict(cfg, res, ms, buf, sizeof(buf));
+
+		fprintf(out, "  verdict (%s): %s\n", bench_bottleneck_name(b),
+			buf);
+	}
 }
 
 void bench_report(FILE *out, const struct bench_config *cfg,

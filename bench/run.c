@@ -73,6 +73,7 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->push_batch = cfg->push_batch;
 	ec->coalesce_count = cfg->irq_coalesce;
 	ec->coalesce_ns = cfg->irq_coalesce_ns;
+	ec->submit_per_request = cfg->backend_submit == BENCH_SUBMIT_REQUEST;
 	if (cfg->irq_coalesce > 1 && !cfg->irq_coalesce_ns) {
 		snprintf(err, err_len,
 			 "--irq-coalesce=%u: needs --irq-coalesce-time > 0 "

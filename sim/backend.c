@@ -247,6 +247,33 @@ static void finish(struct backend *be, struct backend_pending *p,
 	respond(be, p->id, p->operation, status);
 }
 
+/*
+ * Sends what was queued in this pass to the device and stamps it.
+ * Returns false if the target failed, which stops the ring.
+ */
+static bool flush(struct backend *be)
+{
+	uint64_t now;
+	int rc;
+
+	if (!be->queued)
+		return true;
+	rc = be->cfg.target->flush(be->cfg.target_state);
+	now = sim_now(be->cfg.clock);
+	for (unsigned int i = 0; i < be->nr_pass_queued; i++)
+		be->pending[be->pass_queued[i]].submitted_ns = now;
+	be->nr_pass_queued = 0;
+	be->queued = false;
+	if (rc < 0) {
+		be->st.dead = true;
+		snprintf(be->st.error, sizeof(be->st.error),
+			 "target %s: submit failed: error %d",
+			 be->cfg.target->name, -rc);
+		return false;
+	}
+	return true;
+}
+
 /* Serves one request copied out of the ring. */
 static void serve(struct backend *be, const struct blkif_request *req)
 {
@@ -278,6 +305,8 @@ static void serve(struct backend *be, const struct blkif_request *req)
 		be->st.inflight++;
 		be->queued = true;
 		be->pass_queued[be->nr_pass_queued++] = (uint32_t)p->tio.user;
+		if (be->cfg.submit_per_request)
+			flush(be);
 	} else {
 		p->tio.result = rc < 0 ? rc : -EIO;
 		finish(be, p, be->pass_ns);
@@ -307,7 +336,7 @@ unsigned int backend_consume(struct backend *be)
 		be->st.passes++;
 		/* After the snapshot: nothing consumed now was put later. */
 		be->pass_ns = sim_now(be->cfg.clock);
-		while (be->ring.req_cons != rp &&
+		while (be->ring.req_cons != rp && !be->st.dead &&
 		       !ring_back_request_cons_overflow(&be->ring,
 							be->ring.req_cons)) {
 			struct blkif_request req;
@@ -318,23 +347,8 @@ unsigned int backend_consume(struct backend *be)
 			serve(be, &req);
 			n++;
 		}
-		if (be->queued) {
-			int rc = be->cfg.target->flush(be->cfg.target_state);
-			uint64_t now = sim_now(be->cfg.clock);
-
-			for (unsigned int i = 0; i < be->nr_pass_queued; i++)
-				be->pending[be->pass_queued[i]].submitted_ns =
-					now;
-			be->nr_pass_queued = 0;
-			be->queued = false;
-			if (rc < 0) {
-				be->st.dead = true;
-				snprintf(be->st.error, sizeof(be->st.error),
-					 "target %s: submit failed: error %d",
-					 be->cfg.target->name, -rc);
-				return n;
-			}
-		}
+		if (!flush(be))
+			return n;
 	} while (ring_back_final_check_for_requests(&be->ring));
 	return n;
 }

@@ -39,6 +39,8 @@ struct backend_config {
 	 * since the first, whichever comes first.  1 and 0: none.
 	 */
 	unsigned int coalesce_count;
+	/* Submit each request to the target at once, not once per pass. */
+	bool submit_per_request;
 	uint64_t coalesce_ns;
 	/* What the actor is wired to; owned by the engine. */
 	struct blkif_sring *sring;

@@ -304,6 +304,7 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.disk_bytes = cfg->target->size_bytes(e->target_state),
 		.coalesce_count = cfg->coalesce_count,
 		.coalesce_ns = cfg->coalesce_ns,
+		.submit_per_request = cfg->submit_per_request,
 		.sring = e->sring,
 		.grants = &e->grants,
 		.irq = &e->irq,

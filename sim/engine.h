@@ -32,6 +32,7 @@ struct engine_config {
 	unsigned int push_batch;     /* I/Os per push */
 	unsigned int coalesce_count; /* interrupt coalescing: responses */
 	uint64_t coalesce_ns;	     /* interrupt coalescing: time */
+	bool submit_per_request;     /* backend: submit each request */
 	bool verify;		     /* write a pattern, check reads */
 	struct wl_config workload;
 	const struct target_ops *target;

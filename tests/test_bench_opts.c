@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 30);
+	CU_ASSERT_EQUAL(count, 31);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][30] = {
+	} sets[][31] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -655,6 +655,7 @@ static void test_round_trip(void)
 			{ "evtchn-latency-max", "1s" },
 			{ "irq-coalesce", "4096" },
 			{ "irq-coalesce-time", "1s" },
+			{ "backend-submit", "request" },
 		},
 		{
 			{ "rw", "write" },
@@ -687,6 +688,7 @@ static void test_round_trip(void)
 			{ "evtchn-latency-max", "250us" },
 			{ "irq-coalesce", "2" },
 			{ "irq-coalesce-time", "1ns" },
+			{ "backend-submit", "pass" },
 		},
 	};
 	struct bench_config cfg;

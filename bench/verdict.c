@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+/*
+ * The bottleneck verdict (see verdict.h).  The rules, in order:
+ *
+ * 1. A failed run gets no verdict on speed.
+ * 2. The largest stage decides, by its share of the mean latency.
+ *    - queue: the I/Os waited before the miniport.  With a QD cap below
+ *      iodepth that stalled, the cap is the bottleneck; with ring-full
+ *      stalls, the ring is; otherwise the frontend's own dispatch.
+ *      What-if: with the cap lifted, Little's law gives
+ *      IOPS ~= min(iodepth, ring) / (latency - queue stage), an upper
+ *      bound that assumes the device keeps its latency.
+ *    - target: the storage.  What-if: none from this run; sweep iodepth.
+ *    - ring: the kick's latency or the backend's wake-up.
+ *    - backend: validation and submission in the backend thread.
+ *    - response: the interrupt: coalescing hold, latency, wake-up.
+ * 3. Evidence: the stage's share and the counter behind it.
+ */
+#include <stdio.h>
+
+#include "bench/verdict.h"
+
+const char *bench_bottleneck_name(enum bench_bottleneck b)
+{
+	static const char *const names[] = {
+		[BENCH_BN_NONE] = "none",
+		[BENCH_BN_FAILED] = "failed",
+		[BENCH_BN_QD_CAP] = "qd-cap",
+		[BENCH_BN_RING_FULL] = "ring-full",
+		[BENCH_BN_TARGET] = "target",
+		[BENCH_BN_RING] = "kick",
+		[BENCH_BN_BACKEND] = "backend",
+		[BENCH_BN_RESPONSE] = "interrupt",
+		[BENCH_BN_QUEUE] = "frontend",
+	};
+
+	return (unsigned int)b < sizeof(names) / sizeof(names[0]) ? names[b] :
+								    "?";
+}
+
+static enum bench_bottleneck queue_verdict(const struct bench_verdict_in *in,
+					   double share, char *buf, size_t len)
+{
+	double rest = in->lat_mean_ns - in->stage_mean_ns[SIM_STAGE_QUEUE];
+	unsigned int room = in->iodepth < in->ring_entries ? in->iodepth :
+							     in->ring_entries;
+
+	if (in->qd_cap && in->qd_cap < in->iodepth && in->qd_cap_stalls > 0) {
+		double what_if = rest > 0 ? room / (rest / 1e9) : 0;
+
+		snprintf(buf, len,
+			 "The upper queue's cap: outstanding I/Os were capped "
+			 "at %u while %u were issued; %.0f%% of the latency "
+			 "was spent waiting in the upper queue. Raising the "
+			 "cap to %u would give at most %.0f IOPS (%.1fx), if "
+			 "the device kept its latency.",
+			 in->qd_cap, in->iodepth, 100 * share, room, what_if,
+			 in->iops > 0 ? what_if / in->iops : 0);
+		return BENCH_BN_QD_CAP;
+	}
+	if (in->ring_full_stalls > 0) {
+		snprintf(buf, len,
+			 "A full ring: %u slots for %u I/Os of %.2f ring "
+			 "requests each; %.0f%% of the latency was spent "
+			 "waiting for a slot. A larger ring (ring-order) or "
+			 "fewer requests per I/O (larger segments, indirect "
+			 "descriptors) would let more reach the backend.",
+			 in->ring_entries, in->iodepth,
+			 in->ring_requests_per_io, 100 * share);
+		return BENCH_BN_RING_FULL;
+	}
+	snprintf(buf, len,
+		 "The frontend's dispatch: %.0f%% of the latency passed "
+		 "before an I/O reached the ring, with no cap or ring stall; "
+		 "the frontend thread is busy (push batching, CPU).",
+		 100 * share);
+	return BENCH_BN_QUEUE;
+}
+
+enum bench_bottleneck bench_verdict(const struct bench_verdict_in *in,
+				    char *buf, size_t len)
+{
+	enum sim_stage top = SIM_STAGE_QUEUE;
+	double share;
+
+	if (in->failed) {
+		snprintf(buf, len,
+			 "The run failed (see above): no verdict on speed.");
+		return BENCH_BN_FAILED;
+	}
+	if (in->iops <= 0 || in->lat_mean_ns <= 0) {
+		snprintf(buf, len, "Nothing completed: no verdict.");
+		return BENCH_BN_NONE;
+	}
+	for (int s = 1; s < SIM_STAGES; s++)
+		if (in->stage_mean_ns[s] > in->stage_mean_ns[top])
+			top = (enum sim_stage)s;
+	share = in->stage_mean_ns[top] / in->lat_mean_ns;
+
+	switch (top) {
+	case SIM_STAGE_QUEUE:
+		return queue_verdict(in, share, buf, len);
+	case SIM_STAGE_TARGET:
+		snprintf(buf, len,
+			 "The storage: %.0f%% of the latency is target service "
+			 "with %.1f I/Os in flight on average. The model adds "
+			 "%.1f us per I/O; only a faster device or more "
+			 "parallelism (iodepth) would raise IOPS.",
+			 100 * share, in->inflight_mean,
+			 (in->lat_mean_ns -
+			  in->stage_mean_ns[SIM_STAGE_TARGET]) /
+				 1e3);
+		return BENCH_BN_TARGET;
+	case SIM_STAGE_RING:
+		snprintf(
+			buf, len,
+			"Kicks: %.0f%% of the latency passed between putting a "
+			"request on the ring and the backend taking it "
+			"(event-channel latency %.1f us%s).",
+			100 * share, in->evtchn_latency_ns / 1e3,
+			in->sleeps > 0 ? ", and backend wake-ups from sleep" :
+					 "");
+		return BENCH_BN_RING;
+	case SIM_STAGE_BACKEND:
+		snprintf(buf, len,
+			 "The backend: %.0f%% of the latency passed between "
+			 "consuming a request and handing it to the target "
+			 "(validation, mapping, the submit system call).",
+			 100 * share);
+		return BENCH_BN_BACKEND;
+	case SIM_STAGE_RESPONSE:
+		if (in->coalesce > 1)
+			snprintf(buf, len,
+				 "Interrupt coalescing: %.0f%% of the latency "
+				 "passed between the target's completion and "
+				 "the frontend's; interrupts are held for %u "
+				 "responses or %.1f us. Fewer outstanding I/Os "
+				 "than %u means every interrupt waits out the "
+				 "timer.",
+				 100 * share, in->coalesce,
+				 in->coalesce_ns / 1e3, in->coalesce);
+		else
+			snprintf(
+				buf, len,
+				"Interrupts: %.0f%% of the latency passed "
+				"between the target's completion and the "
+				"frontend's (event-channel latency %.1f us%s).",
+				100 * share, in->evtchn_latency_ns / 1e3,
+				in->sleeps > 0 ? ", frontend wake-ups" : "");
+		return BENCH_BN_RESPONSE;
+	case SIM_STAGES:
+		break;
+	}
+	snprintf(buf, len, "No verdict.");
+	return BENCH_BN_NONE;
+}
