@@ -312,6 +312,24 @@ static const struct bench_opt bench_opts[] = {
 		.values = submit_values,
 		.help = "When the backend submits to the target: per ring pass or request.",
 	},
+	{
+		.name = "indirect-segments",
+		.type = BENCH_OPT_UINT,
+		FIELD(indirect_segments),
+		.def = "0",
+		.min = 0,
+		.max = 256,
+		.help = "Segments per indirect request (Linux: 32); 0..11 = direct only.",
+	},
+	{
+		.name = "backend-max-indirect",
+		.type = BENCH_OPT_UINT,
+		FIELD(backend_max_indirect),
+		.def = "256",
+		.min = 0,
+		.max = 256,
+		.help = "feature-max-indirect-segments the backend offers; 0 = none.",
+	},
 };
 
 #define BENCH_NOPTS ARRAY_SIZE(bench_opts)

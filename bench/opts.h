@@ -153,6 +153,8 @@ struct bench_config {
 	unsigned int irq_coalesce;	/* responses per held interrupt */
 	uint64_t irq_coalesce_ns;	/* longest hold of an interrupt */
 	unsigned int backend_submit;	/* enum bench_backend_submit */
+	unsigned int indirect_segments; /* frontend, 0 = none */
+	unsigned int backend_max_indirect; /* backend advertises */
 };
 
 enum bench_opt_type {

@@ -136,6 +136,8 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "ios_failed", (double)fe->ios_failed);
 	put(ms, "ios_in_flight", (double)fe->inflight);
 	put(ms, "ring_requests_per_io", ratio((double)fe->ring_requests, ios));
+	put(ms, "indirect_requests_per_io",
+	    ratio((double)fe->indirect_requests, ios));
 	put(ms, "segments_per_request",
 	    ratio((double)fe->segments, (double)fe->ring_requests));
 	put(ms, "kicks_sent_per_io", ratio((double)fe->kicks_sent, ios));
@@ -451,6 +453,7 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	opt(out, cfg, "ring-order");
 	fprintf(out, " (%u entries)", ring_entries(cfg->ring_order));
 	opt(out, cfg, "max-segments");
+	opt(out, cfg, "indirect-segments");
 	opt(out, cfg, "qd-cap");
 	opt(out, cfg, "push-batch");
 	opt(out, cfg, "notify");

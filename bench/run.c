@@ -74,6 +74,8 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->coalesce_count = cfg->irq_coalesce;
 	ec->coalesce_ns = cfg->irq_coalesce_ns;
 	ec->submit_per_request = cfg->backend_submit == BENCH_SUBMIT_REQUEST;
+	ec->indirect_segments = cfg->indirect_segments;
+	ec->backend_max_indirect = cfg->backend_max_indirect;
 	if (cfg->irq_coalesce > 1 && !cfg->irq_coalesce_ns) {
 		snprintf(err, err_len,
 			 "--irq-coalesce=%u: needs --irq-coalesce-time > 0 "

@@ -110,6 +110,7 @@ struct blkif_response {
 
 union blkif_sring_entry {
 	struct blkif_request req;
+	struct blkif_request_indirect ind;
 	struct blkif_response rsp;
 	uint64_t words[BLKIF_ENTRY_WORDS];
 };

@@ -191,46 +191,117 @@ static void refuse(struct backend *be, const struct blkif_request *req,
 }
 
 /*
- * Validates the private copy @req and turns it into a target I/O in
- * @tio.  Returns NULL, or the reason it was refused.
+ * Checks one segment of the private copy and maps it into iovec @i of
+ * @tio, adding its sectors to *@sectors.  Returns NULL, or the reason.
+ */
+static const char *map_segment(const struct backend *be,
+			       struct blkif_request_segment seg,
+			       struct target_io *tio, unsigned int i,
+			       uint64_t *sectors)
+{
+	uint8_t *page;
+
+	if (seg.last_sect >= BLKIF_SECTORS_PER_PAGE ||
+	    seg.first_sect > seg.last_sect)
+		return "segment sectors outside the page";
+	page = grant_page(be->cfg.grants, seg.gref);
+	if (!page)
+		return "grant reference outside the grant table";
+	tio->iov[i].iov_base = page + seg.first_sect * BLKIF_SECTOR_SIZE;
+	tio->iov[i].iov_len = (size_t)(seg.last_sect - seg.first_sect + 1) *
+			      BLKIF_SECTOR_SIZE;
+	*sectors += seg.last_sect - seg.first_sect + 1u;
+	return NULL;
+}
+
+/* Checks the disk range and completes @tio.  NULL, or the reason. */
+static const char *map_range(const struct backend *be, uint64_t sector,
+			     uint64_t sectors, bool write, unsigned int nr,
+			     struct target_io *tio, uint32_t *len_bytes)
+{
+	uint64_t disk_sectors = be->cfg.disk_bytes / BLKIF_SECTOR_SIZE;
+
+	if (write && be->cfg.read_only)
+		return "write to a read-only disk";
+	if (sector > disk_sectors || sectors > disk_sectors - sector)
+		return "sector range beyond the end of the disk";
+	tio->nr_iov = nr;
+	tio->offset_bytes = sector * BLKIF_SECTOR_SIZE;
+	tio->write = write;
+	*len_bytes = (uint32_t)(sectors * BLKIF_SECTOR_SIZE);
+	return NULL;
+}
+
+/*
+ * Validates the private copy of a direct request and turns it into a
+ * target I/O in @tio.  Returns NULL, or the reason it was refused.
  */
 static const char *validate(const struct backend *be,
 			    const struct blkif_request *req,
 			    struct target_io *tio, uint32_t *len_bytes)
 {
-	uint64_t disk_sectors = be->cfg.disk_bytes / BLKIF_SECTOR_SIZE;
 	uint64_t sectors = 0;
+	const char *why;
 
 	if (req->nr_segments == 0 ||
 	    req->nr_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST)
 		return "segment count out of range (1..11)";
-	if (req->operation == BLKIF_OP_WRITE && be->cfg.read_only)
-		return "write to a read-only disk";
 	for (unsigned int s = 0; s < req->nr_segments; s++) {
-		const struct blkif_request_segment *seg = &req->seg[s];
-		uint8_t *page;
-
-		if (seg->last_sect >= BLKIF_SECTORS_PER_PAGE ||
-		    seg->first_sect > seg->last_sect)
-			return "segment sectors outside the page";
-		page = grant_page(be->cfg.grants, seg->gref);
-		if (!page)
-			return "grant reference outside the grant table";
-		tio->iov[s].iov_base =
-			page + seg->first_sect * BLKIF_SECTOR_SIZE;
-		tio->iov[s].iov_len =
-			(size_t)(seg->last_sect - seg->first_sect + 1) *
-			BLKIF_SECTOR_SIZE;
-		sectors += seg->last_sect - seg->first_sect + 1u;
+		why = map_segment(be, req->seg[s], tio, s, &sectors);
+		if (why)
+			return why;
 	}
-	if (req->sector_number > disk_sectors ||
-	    sectors > disk_sectors - req->sector_number)
-		return "sector range beyond the end of the disk";
-	tio->nr_iov = req->nr_segments;
-	tio->offset_bytes = req->sector_number * BLKIF_SECTOR_SIZE;
-	tio->write = req->operation == BLKIF_OP_WRITE;
-	*len_bytes = (uint32_t)(sectors * BLKIF_SECTOR_SIZE);
-	return NULL;
+	return map_range(be, req->sector_number, sectors,
+			 req->operation == BLKIF_OP_WRITE, req->nr_segments,
+			 tio, len_bytes);
+}
+
+/* A segment descriptor read from an indirect page as one 8-byte word. */
+union backend_seg_word {
+	struct blkif_request_segment seg;
+	uint64_t word;
+};
+
+/*
+ * Validates the private copy of an indirect request.  The indirect pages
+ * are frontend memory: each descriptor is read exactly once (one 8-byte
+ * load) and only the copy is checked and used, as Linux blkback reads
+ * them with READ_ONCE.  Returns NULL, or the reason it was refused.
+ */
+static const char *validate_indirect(const struct backend *be,
+				     const struct blkif_request_indirect *req,
+				     struct target_io *tio, uint32_t *len_bytes)
+{
+	uint64_t *frames[BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST];
+	unsigned int nr = req->nr_segments, nframes;
+	uint64_t sectors = 0;
+	const char *why;
+
+	if (req->indirect_op != BLKIF_OP_READ &&
+	    req->indirect_op != BLKIF_OP_WRITE)
+		return "indirect operation is not read or write";
+	if (nr == 0 || nr > be->cfg.max_indirect_segments)
+		return "indirect segment count out of range";
+	nframes = (nr + BLKIF_SEGS_PER_INDIRECT_FRAME - 1) /
+		  BLKIF_SEGS_PER_INDIRECT_FRAME;
+	for (unsigned int i = 0; i < nframes; i++) {
+		frames[i] = grant_page(be->cfg.grants, req->indirect_grefs[i]);
+		if (!frames[i])
+			return "indirect page outside the grant table";
+	}
+	for (unsigned int s = 0; s < nr; s++) {
+		union backend_seg_word sw;
+
+		sw.word = ring_load_relaxed(
+			&frames[s / BLKIF_SEGS_PER_INDIRECT_FRAME]
+			       [s % BLKIF_SEGS_PER_INDIRECT_FRAME]);
+		why = map_segment(be, sw.seg, tio, s, &sectors);
+		if (why)
+			return why;
+	}
+	return map_range(be, req->sector_number, sectors,
+			 req->indirect_op == BLKIF_OP_WRITE, nr, tio,
+			 len_bytes);
 }
 
 static void finish(struct backend *be, struct backend_pending *p,
@@ -275,20 +346,33 @@ static bool flush(struct backend *be)
 }
 
 /* Serves one request copied out of the ring. */
-static void serve(struct backend *be, const struct blkif_request *req)
+static void serve(struct backend *be, const union blkif_sring_entry *e)
 {
+	const struct blkif_request *req = &e->req;
 	struct backend_pending *p;
 	const char *why;
 	int rc;
 
-	if (req->operation != BLKIF_OP_READ &&
-	    req->operation != BLKIF_OP_WRITE) {
+	/* The pool has a slot per ring entry: it cannot be empty here. */
+	p = &be->pending[be->free_pending[be->nr_free - 1]];
+	switch (req->operation) {
+	case BLKIF_OP_READ:
+	case BLKIF_OP_WRITE:
+		why = validate(be, req, &p->tio, &p->len_bytes);
+		break;
+	case BLKIF_OP_INDIRECT:
+		if (!be->cfg.max_indirect_segments) {
+			/* Not advertised: refused like an unknown operation. */
+			refuse(be, req, BLKIF_RSP_EOPNOTSUPP,
+			       "indirect descriptors not advertised");
+			return;
+		}
+		why = validate_indirect(be, &e->ind, &p->tio, &p->len_bytes);
+		break;
+	default:
 		refuse(be, req, BLKIF_RSP_EOPNOTSUPP, "operation not served");
 		return;
 	}
-	/* The pool has a slot per ring entry: it cannot be empty here. */
-	p = &be->pending[be->free_pending[be->nr_free - 1]];
-	why = validate(be, req, &p->tio, &p->len_bytes);
 	if (why) {
 		refuse(be, req, BLKIF_RSP_ERROR, why);
 		return;
@@ -339,12 +423,12 @@ unsigned int backend_consume(struct backend *be)
 		while (be->ring.req_cons != rp && !be->st.dead &&
 		       !ring_back_request_cons_overflow(&be->ring,
 							be->ring.req_cons)) {
-			struct blkif_request req;
+			union blkif_sring_entry e;
 
 			ring_back_copy_request(&be->ring, be->ring.req_cons++,
-					       &req);
+					       &e.req);
 			be->st.requests++;
-			serve(be, &req);
+			serve(be, &e);
 			n++;
 		}
 		if (!flush(be))

@@ -39,6 +39,11 @@ struct backend_config {
 	 * since the first, whichever comes first.  1 and 0: none.
 	 */
 	unsigned int coalesce_count;
+	/*
+	 * feature-max-indirect-segments: most segments per indirect request
+	 * (at most TARGET_MAX_IOV); 0: BLKIF_OP_INDIRECT is refused.
+	 */
+	unsigned int max_indirect_segments;
 	/* Submit each request to the target at once, not once per pass. */
 	bool submit_per_request;
 	uint64_t coalesce_ns;

@@ -269,6 +269,7 @@ void engine_config_default(struct engine_config *cfg)
 		.max_segments = BLKIF_MAX_SEGMENTS_PER_REQUEST,
 		.push_batch = 1,
 		.coalesce_count = 1,
+		.backend_max_indirect = 256,
 		.runtime_ns = 0,
 		.drain_timeout_ns = 10000000000ull,
 		.frontend_cpu = -1,
@@ -277,6 +278,20 @@ void engine_config_default(struct engine_config *cfg)
 	wl_config_default(&cfg->workload);
 	target_config_default(&cfg->target_cfg);
 	evtchn_config_default(&cfg->evtchn);
+}
+
+/*
+ * The negotiated segments per indirect request, as Linux blkfront does:
+ * the smaller of what the frontend wants and the backend advertises, and
+ * none unless that exceeds a direct request's 11.
+ */
+static unsigned int indirect_segments(const struct engine_config *cfg)
+{
+	unsigned int n = cfg->indirect_segments < cfg->backend_max_indirect ?
+				 cfg->indirect_segments :
+				 cfg->backend_max_indirect;
+
+	return n > BLKIF_MAX_SEGMENTS_PER_REQUEST ? n : 0;
 }
 
 static int start_actors(struct engine *e, char *why, size_t why_len)
@@ -288,6 +303,7 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.max_segments = cfg->max_segments,
 		.qd_cap = cfg->qd_cap,
 		.push_batch = cfg->push_batch,
+		.indirect_segments = indirect_segments(cfg),
 		.verify = cfg->verify,
 		.verify_seed = cfg->workload.seed,
 		.sring = e->sring,
@@ -305,6 +321,7 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.coalesce_count = cfg->coalesce_count,
 		.coalesce_ns = cfg->coalesce_ns,
 		.submit_per_request = cfg->submit_per_request,
+		.max_indirect_segments = cfg->backend_max_indirect,
 		.sring = e->sring,
 		.grants = &e->grants,
 		.irq = &e->irq,
@@ -350,7 +367,9 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 	 * The grant pages come first and go last: target I/O still in
 	 * flight at the end reads or writes them until the target's fini.
 	 */
-	rc = grant_table_init(&e.grants, frontend_grant_pages(cfg->ring_order));
+	rc = grant_table_init(&e.grants,
+			      frontend_grant_pages(cfg->ring_order,
+						   indirect_segments(cfg)));
 	if (rc) {
 		snprintf(why, why_len, "grant table: %s", strerror(-rc));
 		return rc;

@@ -27,13 +27,15 @@
 struct engine_config {
 	unsigned int ring_order;
 	unsigned int iodepth;
-	unsigned int max_segments;   /* per direct ring request */
-	unsigned int qd_cap;	     /* upper-layer cap; 0: none */
-	unsigned int push_batch;     /* I/Os per push */
-	unsigned int coalesce_count; /* interrupt coalescing: responses */
-	uint64_t coalesce_ns;	     /* interrupt coalescing: time */
-	bool submit_per_request;     /* backend: submit each request */
-	bool verify;		     /* write a pattern, check reads */
+	unsigned int max_segments;	/* per direct ring request */
+	unsigned int qd_cap;		/* upper-layer cap; 0: none */
+	unsigned int push_batch;	/* I/Os per push */
+	unsigned int coalesce_count;	/* interrupt coalescing: responses */
+	uint64_t coalesce_ns;		/* interrupt coalescing: time */
+	bool submit_per_request;	/* backend: submit each request */
+	unsigned int indirect_segments; /* frontend's max_indirect_segments */
+	unsigned int backend_max_indirect; /* feature-max-indirect-segments */
+	bool verify;			   /* write a pattern, check reads */
 	struct wl_config workload;
 	const struct target_ops *target;
 	struct target_config target_cfg;

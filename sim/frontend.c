@@ -51,6 +51,7 @@ struct frontend {
 	unsigned int unpushed;		/* I/Os put but not pushed */
 	unsigned int qd_cap;		/* effective: iodepth if none */
 	uint32_t part_bytes;		/* max_segments pages */
+	unsigned int stride;		/* grant pages per shadow */
 	struct wl_io next;		/* taken from the workload */
 	bool have_next, exhausted, stopped;
 	bool stalled_depth, stalled_cap, stalled_ring;
@@ -58,9 +59,28 @@ struct frontend {
 	struct frontend_stats st;
 };
 
-uint32_t frontend_grant_pages(unsigned int ring_order)
+/* Indirect pages that hold @segs segment descriptors. */
+static unsigned int indirect_pages(unsigned int segs)
 {
-	return ring_entries(ring_order) * BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	return (segs + BLKIF_SEGS_PER_INDIRECT_FRAME - 1) /
+	       BLKIF_SEGS_PER_INDIRECT_FRAME;
+}
+
+/*
+ * Grant pages per shadow: data pages for the largest request, then its
+ * indirect pages.
+ */
+static unsigned int shadow_stride(unsigned int indirect_segments)
+{
+	if (indirect_segments <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		return BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	return indirect_segments + indirect_pages(indirect_segments);
+}
+
+uint32_t frontend_grant_pages(unsigned int ring_order,
+			      unsigned int indirect_segments)
+{
+	return ring_entries(ring_order) * shadow_stride(indirect_segments);
 }
 
 int frontend_config_check(const struct frontend_config *cfg, char *why,
@@ -92,10 +112,18 @@ int frontend_config_check(const struct frontend_config *cfg, char *why,
 		snprintf(why, why_len, "frontend is not wired up");
 		return -EINVAL;
 	}
-	if (cfg->grants->nr_pages < frontend_grant_pages(cfg->ring_order)) {
+	if (cfg->indirect_segments > FRONTEND_MAX_INDIRECT) {
+		snprintf(why, why_len,
+			 "indirect segments %u out of range (0..%u)",
+			 cfg->indirect_segments, FRONTEND_MAX_INDIRECT);
+		return -EINVAL;
+	}
+	if (cfg->grants->nr_pages <
+	    frontend_grant_pages(cfg->ring_order, cfg->indirect_segments)) {
 		snprintf(why, why_len, "grant table has %u pages, needs %u",
 			 cfg->grants->nr_pages,
-			 frontend_grant_pages(cfg->ring_order));
+			 frontend_grant_pages(cfg->ring_order,
+					      cfg->indirect_segments));
 		return -EINVAL;
 	}
 	return 0;
@@ -139,7 +167,14 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 		fe->free_ids[i] = nr_ents - 1 - i;
 	}
 	fe->nr_free_ids = nr_ents;
-	fe->part_bytes = cfg->max_segments * XEN_PAGE_SIZE;
+	/* Linux: indirect descriptors only if more than 11 segments. */
+	if (cfg->indirect_segments <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
+		fe->cfg.indirect_segments = 0;
+	fe->stride = shadow_stride(fe->cfg.indirect_segments);
+	fe->part_bytes = (fe->cfg.indirect_segments ?
+				  fe->cfg.indirect_segments :
+				  cfg->max_segments) *
+			 XEN_PAGE_SIZE;
 	fe->qd_cap = cfg->qd_cap && cfg->qd_cap < cfg->iodepth ? cfg->qd_cap :
 								 cfg->iodepth;
 	if (!fe->cfg.push_batch)
@@ -183,13 +218,20 @@ static void account_inflight(struct frontend *fe, uint64_t now)
 static uint8_t *shadow_page(const struct frontend *fe, uint32_t id,
 			    unsigned int seg)
 {
-	return grant_page(fe->cfg.grants,
-			  grant_ref(id * BLKIF_MAX_SEGMENTS_PER_REQUEST + seg));
+	return grant_page(fe->cfg.grants, grant_ref(id * fe->stride + seg));
 }
+
+/* A segment descriptor seen as the 8-byte word it is stored as. */
+union frontend_seg_word {
+	struct blkif_request_segment seg;
+	uint64_t word;
+};
 
 /*
  * Builds the ring request for bytes [@off, @off + @len) of I/O @io in
  * private memory, fills its pages when writing, and copies it to the ring.
+ * More segments than a direct request takes go in indirect pages, with a
+ * BLKIF_OP_INDIRECT request pointing at them.
  */
 static void put_part(struct frontend *fe, uint32_t io, uint64_t off,
 		     uint32_t len)
@@ -198,39 +240,74 @@ static void put_part(struct frontend *fe, uint32_t io, uint64_t off,
 	uint32_t id = fe->free_ids[--fe->nr_free_ids];
 	struct frontend_shadow *sh = &fe->shadows[id];
 	uint32_t sectors = len / BLKIF_SECTOR_SIZE;
-	struct blkif_request req = {
-		.operation = fio->write ? BLKIF_OP_WRITE : BLKIF_OP_READ,
-		.nr_segments = (uint8_t)((sectors + SECTORS_PER_SEG - 1) /
-					 SECTORS_PER_SEG),
-		.id = id,
-		.sector_number = off / BLKIF_SECTOR_SIZE,
+	unsigned int nseg = (sectors + SECTORS_PER_SEG - 1) / SECTORS_PER_SEG;
+	bool indirect = nseg > fe->cfg.max_segments;
+	unsigned int data_pages =
+		fe->stride - indirect_pages(fe->cfg.indirect_segments);
+	union blkif_sring_entry req = {
+		.req = {
+			.operation = fio->write ? BLKIF_OP_WRITE
+						: BLKIF_OP_READ,
+			.nr_segments = (uint8_t)nseg,
+			.id = id,
+			.sector_number = off / BLKIF_SECTOR_SIZE,
+		},
 	};
 
-	for (unsigned int s = 0; s < req.nr_segments; s++) {
+	for (unsigned int s = 0; s < nseg; s++) {
 		uint32_t n = sectors - s * SECTORS_PER_SEG;
+		union frontend_seg_word sw = {
+			.seg = {
+				.gref = grant_ref(id * fe->stride + s),
+				.first_sect = 0,
+				.last_sect = (uint8_t)((n < SECTORS_PER_SEG
+								? n
+								: SECTORS_PER_SEG) -
+						       1),
+			},
+		};
 
-		req.seg[s].gref =
-			grant_ref(id * BLKIF_MAX_SEGMENTS_PER_REQUEST + s);
-		req.seg[s].first_sect = 0;
-		req.seg[s].last_sect =
-			(uint8_t)((n < SECTORS_PER_SEG ? n : SECTORS_PER_SEG) -
-				  1);
+		if (indirect) {
+			uint64_t *frame = (uint64_t *)shadow_page(
+				fe, id,
+				data_pages + s / BLKIF_SEGS_PER_INDIRECT_FRAME);
+
+			frame[s % BLKIF_SEGS_PER_INDIRECT_FRAME] = sw.word;
+		} else {
+			req.req.seg[s] = sw.seg;
+		}
 		if (fio->write && fe->cfg.verify)
 			wl_pattern_fill(shadow_page(fe, id, s),
-					(req.seg[s].last_sect + 1) *
+					(sw.seg.last_sect + 1) *
 						BLKIF_SECTOR_SIZE,
 					off + (uint64_t)s * XEN_PAGE_SIZE,
 					fe->cfg.verify_seed);
+	}
+	if (indirect) {
+		uint8_t op = req.req.operation;
+		uint64_t sector = req.req.sector_number;
+
+		req.ind = (struct blkif_request_indirect){
+			.operation = BLKIF_OP_INDIRECT,
+			.indirect_op = op,
+			.nr_segments = (uint16_t)nseg,
+			.id = id,
+			.sector_number = sector,
+		};
+		for (unsigned int i = 0; i < indirect_pages(nseg); i++)
+			req.ind.indirect_grefs[i] =
+				grant_ref(id * fe->stride + data_pages + i);
+		fe->st.indirect_requests++;
 	}
 	sh->io = io;
 	sh->put_ns = sim_now(fe->cfg.clock);
 	sh->len_bytes = len;
 	sh->offset_bytes = off;
-	sh->operation = req.operation;
+	sh->operation = req.req.operation;
 
-	ring_front_put_request(&fe->ring, &req);
+	ring_front_put_request(&fe->ring, &req.req);
 	fe->st.ring_requests++;
-	fe->st.segments += req.nr_segments;
+	fe->st.segments += nseg;
 }
 
 /*

@@ -46,13 +46,15 @@ typedef void (*frontend_complete_fn)(void *ctx,
 struct frontend;
 
 struct frontend_config {
-	unsigned int ring_order;   /* the shared ring's order */
-	unsigned int iodepth;	   /* I/Os outstanding at most */
-	unsigned int max_segments; /* per direct request, 1..11 */
-	unsigned int qd_cap;	   /* port driver's cap on commands handed
+	unsigned int ring_order;	/* the shared ring's order */
+	unsigned int iodepth;		/* I/Os outstanding at most */
+	unsigned int max_segments;	/* per direct request, 1..11 */
+	unsigned int qd_cap;		/* port driver's cap on commands handed
 				    * to the miniport at once; 0: none */
-	unsigned int push_batch;   /* I/Os per push; 1: after every I/O */
-	bool verify;		   /* pattern in writes, checked in reads */
+	unsigned int push_batch;	/* I/Os per push; 1: after every I/O */
+	unsigned int indirect_segments; /* per indirect request; 0 or <= 11:
+					 * no indirect descriptors */
+	bool verify; /* pattern in writes, checked in reads */
 	uint64_t verify_seed;
 	/* What the actor is wired to; owned by the engine. */
 	struct blkif_sring *sring;	  /* initialised by the engine */
@@ -67,11 +69,12 @@ struct frontend_config {
 
 struct frontend_stats {
 	uint64_t ios_issued, ios_completed, ios_failed;
-	uint64_t ring_requests;	   /* requests placed on the ring */
-	uint64_t segments;	   /* segments in those requests */
-	uint64_t kicks_sent;	   /* pushes whose notify check said kick */
-	uint64_t kicks_suppressed; /* pushes the hold-off spared a kick */
-	uint64_t irqs;		   /* interrupt handler runs */
+	uint64_t ring_requests;	    /* requests placed on the ring */
+	uint64_t segments;	    /* segments in those requests */
+	uint64_t indirect_requests; /* of those, BLKIF_OP_INDIRECT */
+	uint64_t kicks_sent;	    /* pushes whose notify check said kick */
+	uint64_t kicks_suppressed;  /* pushes the hold-off spared a kick */
+	uint64_t irqs;		    /* interrupt handler runs */
 	uint64_t responses;
 	uint64_t ring_full_stalls; /* times an I/O waited for ring slots */
 	uint64_t iodepth_stalls;   /* times the workload waited for iodepth */
@@ -85,8 +88,15 @@ struct frontend_stats {
 	char error[160];       /* why, when disabled */
 };
 
-/* Pages the grant table must hold for a frontend of @ring_order. */
-uint32_t frontend_grant_pages(unsigned int ring_order);
+/* Most segments per indirect request (the target's iovec limit). */
+#define FRONTEND_MAX_INDIRECT 256
+
+/*
+ * Pages the grant table must hold for a frontend of @ring_order using up
+ * to @indirect_segments per indirect request (0: none).
+ */
+uint32_t frontend_grant_pages(unsigned int ring_order,
+			      unsigned int indirect_segments);
 
 /*
  * Checks @cfg: returns 0, or -EINVAL with a one-line reason in @why.

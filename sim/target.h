@@ -47,8 +47,11 @@
 #include <stdint.h>
 #include <sys/uio.h>
 
-/* One blkif request's segments: BLKIF_MAX_SEGMENTS_PER_REQUEST. */
-#define TARGET_MAX_IOV 11
+/*
+ * Iovecs of one I/O: a blkif request's segments, up to 256 with indirect
+ * descriptors (Linux blkback's default feature-max-indirect-segments).
+ */
+#define TARGET_MAX_IOV 256
 
 /* Offsets, iovec bases and lengths are multiples of this. */
 #define TARGET_SECTOR_BYTES 512

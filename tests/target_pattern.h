@@ -42,8 +42,11 @@ static inline uint8_t tp_byte(uint64_t seed, uint64_t off)
 	return (uint8_t)(tp_next(&s) >> ((off & 7) * 8));
 }
 
+/* Iovecs per random I/O: one direct blkif request's segments. */
+#define TP_MAX_IOV 11
+
 /*
- * Lays out a random I/O over pages (TARGET_MAX_IOV pages of 4096 bytes,
+ * Lays out a random I/O over pages (TP_MAX_IOV pages of 4096 bytes,
  * one per iovec): 1..11 iovecs, each covering a random run of sectors of
  * its page, trimmed so that the total is at most max_bytes (a non-zero
  * multiple of 512).  Sets io->iov and io->nr_iov; returns the length.
@@ -51,7 +54,7 @@ static inline uint8_t tp_byte(uint64_t seed, uint64_t off)
 static inline uint32_t tp_random_layout(struct target_io *io, uint8_t *pages,
 					uint64_t *rng, uint32_t max_bytes)
 {
-	unsigned int nr = 1 + (unsigned int)tp_below(rng, TARGET_MAX_IOV);
+	unsigned int nr = 1 + (unsigned int)tp_below(rng, TP_MAX_IOV);
 	uint32_t len = 0;
 
 	io->nr_iov = 0;

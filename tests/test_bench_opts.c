@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 31);
+	CU_ASSERT_EQUAL(count, 33);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][31] = {
+	} sets[][33] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -656,6 +656,8 @@ static void test_round_trip(void)
 			{ "irq-coalesce", "4096" },
 			{ "irq-coalesce-time", "1s" },
 			{ "backend-submit", "request" },
+			{ "indirect-segments", "256" },
+			{ "backend-max-indirect", "0" },
 		},
 		{
 			{ "rw", "write" },
@@ -689,6 +691,8 @@ static void test_round_trip(void)
 			{ "irq-coalesce", "2" },
 			{ "irq-coalesce-time", "1ns" },
 			{ "backend-submit", "pass" },
+			{ "indirect-segments", "32" },
+			{ "backend-max-indirect", "12" },
 		},
 	};
 	struct bench_config cfg;

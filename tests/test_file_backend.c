@@ -128,7 +128,7 @@ static bool reap_one(void *state, struct target_io *io)
 /* ---- Data: multi-iovec writes, read back and compared -------------------- */
 
 #define DATA_DISK_BYTES (1u << 20)
-#define DATA_REGION_BYTES (48u << 10) /* > TARGET_MAX_IOV pages */
+#define DATA_REGION_BYTES (48u << 10) /* > TP_MAX_IOV pages */
 #define DATA_REGIONS (DATA_DISK_BYTES / DATA_REGION_BYTES)
 #define DATA_ROUNDS 4
 #define DATA_DEPTH 8
@@ -139,7 +139,7 @@ struct data_run {
 	void *state;
 	struct target_io io[DATA_DEPTH];
 	uint32_t len[DATA_DEPTH];
-	uint8_t *pages; /* DATA_DEPTH * TARGET_MAX_IOV pages */
+	uint8_t *pages; /* DATA_DEPTH * TP_MAX_IOV pages */
 	unsigned int free[DATA_DEPTH], nr_free;
 	uint8_t *shadow; /* the model disk */
 	unsigned int bad;
@@ -147,7 +147,7 @@ struct data_run {
 
 static uint8_t *run_pages(struct data_run *r, unsigned int slot)
 {
-	return r->pages + (size_t)slot * TARGET_MAX_IOV * TP_PAGE_BYTES;
+	return r->pages + (size_t)slot * TP_MAX_IOV * TP_PAGE_BYTES;
 }
 
 /*
@@ -216,8 +216,7 @@ static void data_test(bool direct, const char *name)
 	}
 	CU_ASSERT_EQUAL_FATAL(ret, 0);
 	CU_ASSERT_EQUAL(uring->size_bytes(r.state), DATA_DISK_BYTES);
-	r.pages = aligned_alloc(TP_PAGE_BYTES, (size_t)DATA_DEPTH *
-						       TARGET_MAX_IOV *
+	r.pages = aligned_alloc(TP_PAGE_BYTES, (size_t)DATA_DEPTH * TP_MAX_IOV *
 						       TP_PAGE_BYTES);
 	r.shadow = calloc(1, DATA_DISK_BYTES);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(r.pages);
@@ -245,9 +244,9 @@ static void data_test(bool direct, const char *name)
 		for (unsigned int i = 0; i < DATA_REGIONS; i++) {
 			unsigned int slot = run_slot(&r);
 			struct target_io *io = &r.io[slot];
-			uint32_t len = tp_random_layout(
-				io, run_pages(&r, slot), &rng,
-				TARGET_MAX_IOV * TP_PAGE_BYTES);
+			uint32_t len =
+				tp_random_layout(io, run_pages(&r, slot), &rng,
+						 TP_MAX_IOV * TP_PAGE_BYTES);
 			uint64_t room =
 				(DATA_REGION_BYTES - len) / TARGET_SECTOR_BYTES;
 

@@ -55,8 +55,8 @@ struct bench_rig {
 
 #define RIG_DISK_BYTES (1024 * 1024)
 
-static void rig_init_coalesce(struct bench_rig *r, unsigned int count,
-			      uint64_t ns)
+static void rig_init_full(struct bench_rig *r, unsigned int count, uint64_t ns,
+			  unsigned int max_indirect)
 {
 	struct evtchn_config ec;
 	struct target_config tc;
@@ -88,13 +88,20 @@ static void rig_init_coalesce(struct bench_rig *r, unsigned int count,
 		.clock = &fake_clock,
 		.coalesce_count = count,
 		.coalesce_ns = ns,
+		.max_indirect_segments = max_indirect,
 	};
 	CU_ASSERT_EQUAL_FATAL(backend_create(&bc, &r->be), 0);
 }
 
+static void rig_init_coalesce(struct bench_rig *r, unsigned int count,
+			      uint64_t ns)
+{
+	rig_init_full(r, count, ns, 0);
+}
+
 static void rig_init(struct bench_rig *r)
 {
-	rig_init_coalesce(r, 1, 0);
+	rig_init_full(r, 1, 0, 0);
 }
 
 static void rig_fini(struct bench_rig *r)
@@ -286,6 +293,132 @@ static void test_backend_data_path(void)
 	rig_fini(&r);
 }
 
+/*
+ * An indirect request: 20 segments over pages 0..19, descriptors in page
+ * 40, for a backend that advertises 32.
+ */
+#define IND_PAGE 40
+
+static union blkif_sring_entry good_indirect(struct bench_rig *r, uint64_t id)
+{
+	struct blkif_request_segment *segs =
+		grant_page(&r->grants, grant_ref(IND_PAGE));
+	union blkif_sring_entry e = {
+		.ind = {
+			.operation = BLKIF_OP_INDIRECT,
+			.indirect_op = BLKIF_OP_WRITE,
+			.nr_segments = 20,
+			.id = id,
+			.sector_number = 64,
+			.indirect_grefs = { grant_ref(IND_PAGE) },
+		},
+	};
+
+	for (unsigned int i = 0; i < 20; i++)
+		segs[i] = (struct blkif_request_segment){ grant_ref(i), 0, 7 };
+	return e;
+}
+
+static void ind_bad_op(struct bench_rig *r, union blkif_sring_entry *e)
+{
+	(void)r;
+	e->ind.indirect_op = BLKIF_OP_FLUSH_DISKCACHE;
+}
+static void ind_zero(struct bench_rig *r, union blkif_sring_entry *e)
+{
+	(void)r;
+	e->ind.nr_segments = 0;
+}
+static void ind_too_many(struct bench_rig *r, union blkif_sring_entry *e)
+{
+	(void)r;
+	e->ind.nr_segments = 33;
+}
+static void ind_bad_page(struct bench_rig *r, union blkif_sring_entry *e)
+{
+	(void)r;
+	e->ind.indirect_grefs[0] = grant_ref(64);
+}
+static void ind_bad_seg(struct bench_rig *r, union blkif_sring_entry *e)
+{
+	struct blkif_request_segment *segs =
+		grant_page(&r->grants, grant_ref(IND_PAGE));
+
+	(void)e;
+	segs[19].last_sect = 8;
+}
+static void ind_bad_gref(struct bench_rig *r, union blkif_sring_entry *e)
+{
+	struct blkif_request_segment *segs =
+		grant_page(&r->grants, grant_ref(IND_PAGE));
+
+	(void)e;
+	segs[7].gref = 3;
+}
+static void ind_past_end(struct bench_rig *r, union blkif_sring_entry *e)
+{
+	(void)r;
+	e->ind.sector_number = RIG_DISK_BYTES / 512 - 100;
+}
+
+static void test_backend_indirect(void)
+{
+	static const struct {
+		void (*spoil)(struct bench_rig *r, union blkif_sring_entry *e);
+		int16_t status;
+	} cases[] = {
+		{ NULL, BLKIF_RSP_OKAY },
+		{ ind_bad_op, BLKIF_RSP_ERROR },
+		{ ind_zero, BLKIF_RSP_ERROR },
+		{ ind_too_many, BLKIF_RSP_ERROR },
+		{ ind_bad_page, BLKIF_RSP_ERROR },
+		{ ind_bad_seg, BLKIF_RSP_ERROR },
+		{ ind_bad_gref, BLKIF_RSP_ERROR },
+		{ ind_past_end, BLKIF_RSP_ERROR },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct bench_rig r;
+		union blkif_sring_entry e;
+		struct blkif_response rsp;
+
+		rig_init_full(&r, 1, 0, 32);
+		e = good_indirect(&r, 7);
+		if (cases[i].spoil)
+			cases[i].spoil(&r, &e);
+		ring_front_put_request(&r.front, &e.req);
+		ring_front_push_requests(&r.front);
+		backend_kick(r.be);
+		CU_ASSERT_EQUAL(backend_consume(r.be), 1);
+		ring_front_copy_response(&r.front, r.front.rsp_cons++, &rsp);
+		CU_ASSERT_EQUAL(rsp.id, 7);
+		CU_ASSERT_EQUAL(rsp.operation, BLKIF_OP_INDIRECT);
+		if (rsp.status != cases[i].status)
+			fprintf(stderr, "indirect case %zu: status %d\n", i,
+				rsp.status);
+		CU_ASSERT_EQUAL(rsp.status, cases[i].status);
+		rig_fini(&r);
+	}
+}
+
+/* A backend that does not advertise indirect refuses it as unknown. */
+static void test_backend_indirect_not_advertised(void)
+{
+	struct bench_rig r;
+	union blkif_sring_entry e;
+	struct blkif_response rsp;
+
+	rig_init(&r);
+	e = good_indirect(&r, 9);
+	ring_front_put_request(&r.front, &e.req);
+	ring_front_push_requests(&r.front);
+	backend_kick(r.be);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 1);
+	ring_front_copy_response(&r.front, r.front.rsp_cons++, &rsp);
+	CU_ASSERT_EQUAL(rsp.status, BLKIF_RSP_EOPNOTSUPP);
+	rig_fini(&r);
+}
+
 /* Puts @n good reads on the ring, kicks and consumes them. */
 static void feed(struct bench_rig *r, unsigned int n, uint64_t *id)
 {
@@ -428,7 +561,7 @@ static void front_rig_init_knobs(struct front_rig *r,
 	ring_sring_init(r->sring, 0);
 	ring_back_init(&r->back, r->sring, 0);
 	CU_ASSERT_EQUAL_FATAL(
-		grant_table_init(&r->grants, frontend_grant_pages(0)), 0);
+		grant_table_init(&r->grants, frontend_grant_pages(0, 0)), 0);
 	evtchn_config_default(&ec);
 	ec.notify = k->notify;
 	CU_ASSERT_EQUAL_FATAL(evtchn_init(&r->kick, &ec), 0);
@@ -645,11 +778,24 @@ static void test_frontend_push_and_notify(void)
 static void test_frontend_split(void)
 {
 	static const struct {
-		uint32_t bs, max_segments, parts;
+		uint32_t bs, max_segments, indirect, parts, indirect_parts;
 	} cases[] = {
-		{ 4096, 11, 1 },  { 45056, 11, 1 },	  { 49152, 11, 2 },
-		{ 65536, 11, 2 }, { 131072, 11, 3 },	  { 65536, 1, 16 },
-		{ 512, 11, 1 },	  { 2048 + 4096, 11, 1 },
+		{ 4096, 11, 0, 1, 0 },
+		{ 45056, 11, 0, 1, 0 },
+		{ 49152, 11, 0, 2, 0 },
+		{ 65536, 11, 0, 2, 0 },
+		{ 131072, 11, 0, 3, 0 },
+		{ 65536, 1, 0, 16, 0 },
+		{ 512, 11, 0, 1, 0 },
+		{ 2048 + 4096, 11, 0, 1, 0 },
+		/* Indirect: only what a direct request cannot carry. */
+		{ 45056, 11, 32, 1, 0 },
+		{ 49152, 11, 32, 1, 1 },
+		{ 131072, 11, 32, 1, 1 },
+		{ 135168, 11, 32, 2, 1 },
+		{ 1048576, 11, 256, 1, 1 },
+		{ 1048576, 11, 32, 8, 8 },
+		{ 65536 + 512, 11, 16, 2, 1 },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -670,7 +816,9 @@ static void test_frontend_split(void)
 		ring_sring_init(s, 0);
 		ring_back_init(&back, s, 0);
 		CU_ASSERT_EQUAL_FATAL(
-			grant_table_init(&gt, frontend_grant_pages(0)), 0);
+			grant_table_init(&gt, frontend_grant_pages(
+						      0, cases[i].indirect)),
+			0);
 		evtchn_config_default(&ec);
 		CU_ASSERT_EQUAL_FATAL(evtchn_init(&kick, &ec), 0);
 		wl_config_default(&wc);
@@ -683,6 +831,7 @@ static void test_frontend_split(void)
 			.ring_order = 0,
 			.iodepth = 4,
 			.max_segments = cases[i].max_segments,
+			.indirect_segments = cases[i].indirect,
 			.sring = s,
 			.grants = &gt,
 			.kick = &kick,
@@ -696,16 +845,40 @@ static void test_frontend_split(void)
 		CU_ASSERT_EQUAL(ring_back_unconsumed_requests(&back),
 				cases[i].parts);
 		for (uint32_t p = 0; p < cases[i].parts; p++) {
-			struct blkif_request req;
+			union blkif_sring_entry e;
+			struct blkif_request *req = &e.req;
 
-			ring_back_copy_request(&back, back.req_cons++, &req);
-			CU_ASSERT(req.nr_segments <= cases[i].max_segments);
+			ring_back_copy_request(&back, back.req_cons++, req);
 			/* Parts are contiguous on the disk. */
-			CU_ASSERT_EQUAL(req.sector_number, sectors);
-			for (unsigned int g = 0; g < req.nr_segments; g++)
-				sectors += req.seg[g].last_sect -
-					   req.seg[g].first_sect + 1u;
-			ring_back_put_response(&back, req.id, req.operation,
+			CU_ASSERT_EQUAL(req->sector_number, sectors);
+			if (req->operation == BLKIF_OP_INDIRECT) {
+				/* The descriptors, from the indirect pages. */
+				const struct blkif_request_segment *seg =
+					grant_page(&gt,
+						   e.ind.indirect_grefs[0]);
+
+				CU_ASSERT(e.ind.nr_segments >
+					  cases[i].max_segments);
+				CU_ASSERT(e.ind.nr_segments <=
+					  cases[i].indirect);
+				CU_ASSERT_EQUAL(e.ind.indirect_op,
+						BLKIF_OP_WRITE);
+				for (unsigned int g = 0; g < e.ind.nr_segments;
+				     g++) {
+					CU_ASSERT_PTR_NOT_NULL(
+						grant_page(&gt, seg[g].gref));
+					sectors += seg[g].last_sect -
+						   seg[g].first_sect + 1u;
+				}
+			} else {
+				CU_ASSERT(req->nr_segments <=
+					  cases[i].max_segments);
+				for (unsigned int g = 0; g < req->nr_segments;
+				     g++)
+					sectors += req->seg[g].last_sect -
+						   req->seg[g].first_sect + 1u;
+			}
+			ring_back_put_response(&back, req->id, req->operation,
 					       BLKIF_RSP_OKAY);
 			ring_back_push_responses(&back);
 			frontend_irq(fe);
@@ -715,6 +888,7 @@ static void test_frontend_split(void)
 		CU_ASSERT_EQUAL(sectors * 512, cases[i].bs);
 		frontend_stats(fe, &st);
 		CU_ASSERT_EQUAL(st.ring_requests, cases[i].parts);
+		CU_ASSERT_EQUAL(st.indirect_requests, cases[i].indirect_parts);
 		CU_ASSERT_TRUE(frontend_finished(fe));
 		frontend_destroy(fe);
 		wl_destroy(wl);
@@ -870,6 +1044,32 @@ static void test_engine_verify_hybrid_latency(void)
 	verify_file(EVTCHN_WAIT_HYBRID, 20000);
 }
 
+/* 128 KiB I/Os as one indirect request each: written, read, checked. */
+static void test_engine_verify_indirect(void)
+{
+	struct engine_config cfg;
+	struct engine_result res;
+	struct tally t;
+
+	engine_cfg(&cfg, "uring", EVTCHN_WAIT_SPIN);
+	cfg.indirect_segments = 32;
+	cfg.workload.rw = WL_RW_WRITE;
+	cfg.workload.bs_bytes = 131072;
+	cfg.workload.io_limit_bytes = 8 << 20;
+	if (run_pass(&cfg, &res, &t))
+		return;
+	CU_ASSERT_EQUAL(t.ok, 64);
+	CU_ASSERT_EQUAL(res.fe.indirect_requests, 64);
+	CU_ASSERT_EQUAL(res.fe.ring_requests, 64);
+	cfg.workload.rw = WL_RW_RANDREAD;
+	if (run_pass(&cfg, &res, &t))
+		return;
+	CU_ASSERT_EQUAL(t.ok, 64);
+	CU_ASSERT_EQUAL(t.failed, 0);
+	CU_ASSERT_EQUAL(res.fe.verify_errors, 0);
+	CU_ASSERT_EQUAL(res.be.bad_requests, 0);
+}
+
 /* The null target: the model alone, under each policy; counters add up. */
 static void test_engine_null(void)
 {
@@ -949,6 +1149,8 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_backend_prod_overflow);
 	CU_ADD_TEST(s, test_backend_data_path);
 	CU_ADD_TEST(s, test_backend_coalescing);
+	CU_ADD_TEST(s, test_backend_indirect);
+	CU_ADD_TEST(s, test_backend_indirect_not_advertised);
 	CU_ADD_TEST(s, test_backend_no_coalescing);
 	s = CU_add_suite("frontend", NULL, NULL);
 	CU_ADD_TEST(s, test_frontend_hostile_backend);
@@ -959,6 +1161,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_engine_verify_spin);
 	CU_ADD_TEST(s, test_engine_verify_sleep);
 	CU_ADD_TEST(s, test_engine_verify_hybrid_latency);
+	CU_ADD_TEST(s, test_engine_verify_indirect);
 	CU_ADD_TEST(s, test_engine_null);
 	return 0;
 }

@@ -163,13 +163,13 @@ static void test_io_check(void)
 		{ 0, 11, 0, 4096, 11 * 4096 },
 		{ 65536 - 4096, 1, 512, 4096, 4096 }, /* ends at the end */
 		{ 0, 0, 0, 512, -EINVAL },	      /* no iovec */
-		{ 0, 12, 0, 512, -EINVAL },	      /* too many */
-		{ 100, 1, 0, 512, -EINVAL },	      /* offset misaligned */
-		{ 0, 1, 100, 512, -EINVAL },	      /* base misaligned */
-		{ 0, 1, 0, 0, -EINVAL },	      /* empty iovec */
-		{ 0, 1, 0, 1000, -EINVAL },	      /* length misaligned */
-		{ 65536, 1, 0, 512, -ERANGE },	      /* starts at the end */
-		{ 65536 - 512, 2, 0, 512, -ERANGE },  /* straddles the end */
+		{ 0, TARGET_MAX_IOV + 1, 0, 512, -EINVAL }, /* too many */
+		{ 100, 1, 0, 512, -EINVAL },	     /* offset misaligned */
+		{ 0, 1, 100, 512, -EINVAL },	     /* base misaligned */
+		{ 0, 1, 0, 0, -EINVAL },	     /* empty iovec */
+		{ 0, 1, 0, 1000, -EINVAL },	     /* length misaligned */
+		{ 65536, 1, 0, 512, -ERANGE },	     /* starts at the end */
+		{ 65536 - 512, 2, 0, 512, -ERANGE }, /* straddles the end */
 		{ UINT64_MAX - 511, 1, 0, 512, -ERANGE },
 		{ 0, 1, 0, (size_t)1 << 31, -EINVAL }, /* over INT32_MAX */
 	};
