@@ -330,6 +330,15 @@ static const struct bench_opt bench_opts[] = {
 		.max = 256,
 		.help = "feature-max-indirect-segments the backend offers; 0 = none.",
 	},
+	{
+		.name = "tasks",
+		.type = BENCH_OPT_UINT,
+		FIELD(tasks),
+		.def = "0",
+		.min = 0,
+		.max = 4096,
+		.help = "Request contexts in the frontend's task pool; 0 = one per slot.",
+	},
 };
 
 #define BENCH_NOPTS ARRAY_SIZE(bench_opts)

@@ -155,6 +155,7 @@ struct bench_config {
 	unsigned int backend_submit;	/* enum bench_backend_submit */
 	unsigned int indirect_segments; /* frontend, 0 = none */
 	unsigned int backend_max_indirect; /* backend advertises */
+	unsigned int tasks;		   /* frontend task pool, 0 = ring */
 };
 
 enum bench_opt_type {

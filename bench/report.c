@@ -155,6 +155,7 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "ring_full_stalls", (double)fe->ring_full_stalls);
 	put(ms, "iodepth_stalls", (double)fe->iodepth_stalls);
 	put(ms, "qd_cap_stalls", (double)fe->qd_cap_stalls);
+	put(ms, "task_stalls", (double)fe->task_stalls);
 	put(ms, "pushes_per_io", ratio((double)fe->pushes, ios));
 	put(ms, "irqs_coalesced_per_io",
 	    ratio((double)be->irqs_coalesced, ios));
@@ -241,6 +242,8 @@ static enum bench_bottleneck verdict(const struct bench_config *cfg,
 		.evtchn_latency_ns = (double)cfg->evtchn_latency_ns,
 		.ring_full_stalls = get(ms, "ring_full_stalls"),
 		.qd_cap_stalls = get(ms, "qd_cap_stalls"),
+		.task_stalls = get(ms, "task_stalls"),
+		.tasks = cfg->tasks,
 		.sleeps = get(ms, "kick_sleeps") + get(ms, "irq_sleeps"),
 		.ring_requests_per_io = get(ms, "ring_requests_per_io"),
 		.failed = !bench_report_conserved(res) || res->fe.ios_failed,
@@ -470,11 +473,12 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	text_direction(out, ms, rec, 2);
 	fprintf(out,
 		"  ring: %.2f requests/IO, %.2f segments/request, %.3f "
-		"pushes/IO; stalls: ring full %.0f, iodepth %.0f, QD cap %.0f\n",
+		"pushes/IO; stalls: ring full %.0f, iodepth %.0f, QD cap %.0f, "
+		"task pool %.0f\n",
 		get(ms, "ring_requests_per_io"),
 		get(ms, "segments_per_request"), get(ms, "pushes_per_io"),
 		get(ms, "ring_full_stalls"), get(ms, "iodepth_stalls"),
-		get(ms, "qd_cap_stalls"));
+		get(ms, "qd_cap_stalls"), get(ms, "task_stalls"));
 	fprintf(out,
 		"  kicks: %.3f sent/IO, %.3f suppressed/IO, "
 		"%.1f requests/kick taken\n",

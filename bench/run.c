@@ -71,6 +71,7 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->max_segments = cfg->max_segments;
 	ec->qd_cap = cfg->qd_cap;
 	ec->push_batch = cfg->push_batch;
+	ec->tasks = cfg->tasks;
 	ec->coalesce_count = cfg->irq_coalesce;
 	ec->coalesce_ns = cfg->irq_coalesce_ns;
 	ec->submit_per_request = cfg->backend_submit == BENCH_SUBMIT_REQUEST;

@@ -5,8 +5,9 @@
  * 1. A failed run gets no verdict on speed.
  * 2. The largest stage decides, by its share of the mean latency.
  *    - queue: the I/Os waited before the miniport.  With a QD cap below
- *      iodepth that stalled, the cap is the bottleneck; with ring-full
- *      stalls, the ring is; otherwise the frontend's own dispatch.
+ *      iodepth that stalled, the cap is the bottleneck; with task-pool
+ *      stalls, the pool; with ring-full stalls, the ring; otherwise the
+ *      frontend's own dispatch.
  *      What-if: with the cap lifted, Little's law gives
  *      IOPS ~= min(iodepth, ring) / (latency - queue stage), an upper
  *      bound that assumes the device keeps its latency.
@@ -27,6 +28,7 @@ const char *bench_bottleneck_name(enum bench_bottleneck b)
 		[BENCH_BN_FAILED] = "failed",
 		[BENCH_BN_QD_CAP] = "qd-cap",
 		[BENCH_BN_RING_FULL] = "ring-full",
+		[BENCH_BN_TASKS] = "task-pool",
 		[BENCH_BN_TARGET] = "target",
 		[BENCH_BN_RING] = "kick",
 		[BENCH_BN_BACKEND] = "backend",
@@ -57,6 +59,17 @@ static enum bench_bottleneck queue_verdict(const struct bench_verdict_in *in,
 			 in->qd_cap, in->iodepth, 100 * share, room, what_if,
 			 in->iops > 0 ? what_if / in->iops : 0);
 		return BENCH_BN_QD_CAP;
+	}
+	if (in->task_stalls > 0) {
+		snprintf(buf, len,
+			 "An empty task pool: %u request contexts for %u "
+			 "I/Os of %.2f ring requests each; %.0f%% of the "
+			 "latency was spent waiting for a task. A larger "
+			 "pool (tasks, up to the %u ring slots) would let "
+			 "more reach the ring.",
+			 in->tasks, in->iodepth, in->ring_requests_per_io,
+			 100 * share, in->ring_entries);
+		return BENCH_BN_TASKS;
 	}
 	if (in->ring_full_stalls > 0) {
 		snprintf(buf, len,

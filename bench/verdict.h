@@ -17,6 +17,7 @@ enum bench_bottleneck {
 	BENCH_BN_FAILED,    /* the device failed: no verdict on speed */
 	BENCH_BN_QD_CAP,    /* the upper queue's cap */
 	BENCH_BN_RING_FULL, /* not enough ring slots */
+	BENCH_BN_TASKS,	    /* an empty task pool */
 	BENCH_BN_TARGET,    /* the storage */
 	BENCH_BN_RING,	    /* kicks: notification latency or wake-ups */
 	BENCH_BN_BACKEND,   /* the backend's submission path */
@@ -33,8 +34,9 @@ struct bench_verdict_in {
 	unsigned int coalesce; /* irq-coalesce K */
 	double coalesce_ns;    /* irq-coalesce-time */
 	double evtchn_latency_ns;
-	double ring_full_stalls, qd_cap_stalls;
-	double sleeps; /* receivers that slept */
+	double ring_full_stalls, qd_cap_stalls, task_stalls;
+	unsigned int tasks; /* the pool's size; 0: ring size */
+	double sleeps;	    /* receivers that slept */
 	double ring_requests_per_io;
 	int failed; /* device disabled, ring stopped, lost I/O */
 };

@@ -303,6 +303,7 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.max_segments = cfg->max_segments,
 		.qd_cap = cfg->qd_cap,
 		.push_batch = cfg->push_batch,
+		.tasks = cfg->tasks,
 		.indirect_segments = indirect_segments(cfg),
 		.verify = cfg->verify,
 		.verify_seed = cfg->workload.seed,

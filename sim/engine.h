@@ -30,6 +30,7 @@ struct engine_config {
 	unsigned int max_segments;	/* per direct ring request */
 	unsigned int qd_cap;		/* upper-layer cap; 0: none */
 	unsigned int push_batch;	/* I/Os per push */
+	unsigned int tasks;		/* frontend task pool; 0: ring size */
 	unsigned int coalesce_count;	/* interrupt coalescing: responses */
 	uint64_t coalesce_ns;		/* interrupt coalescing: time */
 	bool submit_per_request;	/* backend: submit each request */

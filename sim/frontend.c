@@ -54,7 +54,7 @@ struct frontend {
 	unsigned int stride;		/* grant pages per shadow */
 	struct wl_io next;		/* taken from the workload */
 	bool have_next, exhausted, stopped;
-	bool stalled_depth, stalled_cap, stalled_ring;
+	bool stalled_depth, stalled_cap, stalled_task, stalled_ring;
 	uint64_t area_since_ns; /* last change of inflight */
 	struct frontend_stats st;
 };
@@ -162,11 +162,16 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 	for (uint32_t i = 0; i < cfg->iodepth; i++)
 		fe->free_ios[i] = cfg->iodepth - 1 - i;
 	fe->nr_free_ios = cfg->iodepth;
-	for (uint32_t i = 0; i < nr_ents; i++) {
+	for (uint32_t i = 0; i < nr_ents; i++)
 		fe->shadows[i].io = NONE;
-		fe->free_ids[i] = nr_ents - 1 - i;
-	}
-	fe->nr_free_ids = nr_ents;
+	/*
+	 * The task pool: request contexts (shadow entries) the miniport can
+	 * have outstanding; fewer than the ring's slots caps what reaches it.
+	 */
+	fe->nr_free_ids = cfg->tasks && cfg->tasks < nr_ents ? cfg->tasks :
+							       nr_ents;
+	for (uint32_t i = 0; i < fe->nr_free_ids; i++)
+		fe->free_ids[i] = fe->nr_free_ids - 1 - i;
 	/* Linux: indirect descriptors only if more than 11 segments. */
 	if (cfg->indirect_segments <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
 		fe->cfg.indirect_segments = 0;
@@ -408,12 +413,22 @@ unsigned int frontend_submit(struct frontend *fe)
 			break;
 		}
 		fe->stalled_cap = false;
+		/*
+		 * The ring first: with one task per slot the two run out
+		 * together, and the ring is what limits.
+		 */
 		if (ring_front_free_requests(&fe->ring) < fio->parts_left) {
 			fe->st.ring_full_stalls += !fe->stalled_ring;
 			fe->stalled_ring = true;
 			break;
 		}
 		fe->stalled_ring = false;
+		if (fe->nr_free_ids < fio->parts_left) {
+			fe->st.task_stalls += !fe->stalled_task;
+			fe->stalled_task = true;
+			break;
+		}
+		fe->stalled_task = false;
 		fe->upper_head = (fe->upper_head + 1) % fe->cfg.iodepth;
 		fe->upper_len--;
 		fe->dispatched++;

@@ -46,12 +46,13 @@ typedef void (*frontend_complete_fn)(void *ctx,
 struct frontend;
 
 struct frontend_config {
-	unsigned int ring_order;	/* the shared ring's order */
-	unsigned int iodepth;		/* I/Os outstanding at most */
-	unsigned int max_segments;	/* per direct request, 1..11 */
-	unsigned int qd_cap;		/* port driver's cap on commands handed
+	unsigned int ring_order;   /* the shared ring's order */
+	unsigned int iodepth;	   /* I/Os outstanding at most */
+	unsigned int max_segments; /* per direct request, 1..11 */
+	unsigned int qd_cap;	   /* port driver's cap on commands handed
 				    * to the miniport at once; 0: none */
-	unsigned int push_batch;	/* I/Os per push; 1: after every I/O */
+	unsigned int push_batch;   /* I/Os per push; 1: after every I/O */
+	unsigned int tasks;	   /* request contexts; 0: one per ring slot */
 	unsigned int indirect_segments; /* per indirect request; 0 or <= 11:
 					 * no indirect descriptors */
 	bool verify; /* pattern in writes, checked in reads */
@@ -79,6 +80,7 @@ struct frontend_stats {
 	uint64_t ring_full_stalls; /* times an I/O waited for ring slots */
 	uint64_t iodepth_stalls;   /* times the workload waited for iodepth */
 	uint64_t qd_cap_stalls;	   /* times an I/O waited for the QD cap */
+	uint64_t task_stalls;	   /* times an I/O waited for a task */
 	uint64_t pushes;	   /* publications of the request index */
 	uint64_t verify_errors;	   /* bytes that read back wrong */
 	uint64_t inflight_area_ns; /* integral of I/Os in flight over time */

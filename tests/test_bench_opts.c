@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 33);
+	CU_ASSERT_EQUAL(count, 34);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][33] = {
+	} sets[][34] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -658,6 +658,7 @@ static void test_round_trip(void)
 			{ "backend-submit", "request" },
 			{ "indirect-segments", "256" },
 			{ "backend-max-indirect", "0" },
+			{ "tasks", "4096" },
 		},
 		{
 			{ "rw", "write" },
@@ -693,6 +694,7 @@ static void test_round_trip(void)
 			{ "backend-submit", "pass" },
 			{ "indirect-segments", "32" },
 			{ "backend-max-indirect", "12" },
+			{ "tasks", "3" },
 		},
 	};
 	struct bench_config cfg;

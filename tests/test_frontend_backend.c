@@ -543,7 +543,7 @@ struct front_rig {
 
 /* The knobs a frontend policy test turns; zeroes are the defaults. */
 struct front_knobs {
-	unsigned int qd_cap, push_batch;
+	unsigned int qd_cap, push_batch, tasks;
 	enum evtchn_notify_mode notify;
 };
 
@@ -576,6 +576,7 @@ static void front_rig_init_knobs(struct front_rig *r,
 		.max_segments = BLKIF_MAX_SEGMENTS_PER_REQUEST,
 		.qd_cap = k->qd_cap,
 		.push_batch = k->push_batch,
+		.tasks = k->tasks,
 		.sring = r->sring,
 		.grants = &r->grants,
 		.kick = &r->kick,
@@ -730,6 +731,27 @@ static void test_frontend_qd_cap(void)
 		CU_ASSERT_TRUE(frontend_finished(r.fe));
 		front_rig_fini(&r);
 	}
+}
+
+/* A task pool smaller than the ring caps the requests on it. */
+static void test_frontend_task_pool(void)
+{
+	struct front_knobs k = { .tasks = 3 };
+	struct front_rig r;
+	struct frontend_stats st;
+
+	front_rig_init_knobs(&r, &k, 3);
+	frontend_stats(r.fe, &st);
+	CU_ASSERT_EQUAL(st.task_stalls, 1);
+	CU_ASSERT_EQUAL(ring_back_unconsumed_requests(&r.back), 3);
+	while (r.tally.ok < FRONT_IOS) {
+		answer(&r, 1);
+		frontend_irq(r.fe);
+		frontend_submit(r.fe);
+		CU_ASSERT(ring_back_unconsumed_requests(&r.back) <= 3);
+	}
+	CU_ASSERT_TRUE(frontend_finished(r.fe));
+	front_rig_fini(&r);
 }
 
 /* Pushes per batch, and the notify mode decides the kicks. */
@@ -1156,6 +1178,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_frontend_hostile_backend);
 	CU_ADD_TEST(s, test_frontend_split);
 	CU_ADD_TEST(s, test_frontend_qd_cap);
+	CU_ADD_TEST(s, test_frontend_task_pool);
 	CU_ADD_TEST(s, test_frontend_push_and_notify);
 	s = CU_add_suite("engine", suite_tmp_init, suite_tmp_cleanup);
 	CU_ADD_TEST(s, test_engine_verify_spin);

@@ -48,6 +48,13 @@ static void ring_full(struct bench_verdict_in *in)
 	in->ring_requests_per_io = 2;
 }
 
+static void task_bound(struct bench_verdict_in *in)
+{
+	no_cap(in);
+	in->task_stalls = 10;
+	in->tasks = 4;
+}
+
 static void device_bound(struct bench_verdict_in *in)
 {
 	no_cap(in);
@@ -110,6 +117,7 @@ static void test_each_rule(void)
 	} cases[] = {
 		{ as_is, BENCH_BN_QD_CAP, "capped at 4 while 32" },
 		{ ring_full, BENCH_BN_RING_FULL, "32 slots for 128 I/Os" },
+		{ task_bound, BENCH_BN_TASKS, "4 request contexts for 32" },
 		{ device_bound, BENCH_BN_TARGET, "98% of the latency" },
 		{ kick_bound, BENCH_BN_RING, "latency 500.0 us" },
 		{ backend_bound, BENCH_BN_BACKEND, "88%" },
