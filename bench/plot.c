@@ -319,12 +319,13 @@ static void axis_unit(const struct bench_sweep *s, unsigned int k,
 		x->tics[0] = '\0';
 }
 
-static bool is_axis(const struct bench_sweep *s, const struct bench_opt *o)
+/* The index of o's axis, or -1 if o is not an axis. */
+static int axis_of(const struct bench_sweep *s, const struct bench_opt *o)
 {
 	for (unsigned int k = 0; k < s->naxes; k++)
 		if (s->axes[k].opt == o)
-			return true;
-	return false;
+			return (int)k;
+	return -1;
 }
 
 /*
@@ -349,14 +350,18 @@ static void fixed_title(const struct bench_sweep *s, const char *what,
 	if (bench_config_default(&def) < 0)
 		return;
 	bench_opt_for_each(o) {
-		bool show = false, skip = is_axis(s, o);
-		int w;
+		int k = axis_of(s, o), w;
+		/* Axes before the last two are held at their first value. */
+		bool held = k >= 0 && (unsigned int)k + 2 < s->naxes;
+		bool show = held, skip = k >= 0 && !held;
 
 		for (size_t i = 0; i < ARRAY_SIZE(headline); i++)
 			show |= !strcmp(o->name, headline[i]);
 		for (size_t i = 0; i < ARRAY_SIZE(never); i++)
 			skip |= !strcmp(o->name, never[i]);
 		bench_opt_format(&s->base, o, v, sizeof(v));
+		if (held)
+			snprintf(v, sizeof(v), "%s", s->axes[k].values[0]);
 		bench_opt_format(&def, o, d, sizeof(d));
 		if (skip || (!show && !strcmp(v, d)) || used >= len)
 			continue;

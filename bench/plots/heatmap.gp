@@ -24,15 +24,23 @@ set cblabel cblabel
 set palette defined (0 "#440154", 1 "#3b528b", 2 "#21918c", 3 "#5ec962", 4 "#fde725")
 set style fill solid 1.0 noborder
 unset key
+eval "keep(dummy) = (" . keep . ")"
+v(dummy) = column(metric) / (yscale + 0)
+# Labels black on the light (upper) part of the palette, white elsewhere
+# (before the ranges are set: stats keeps only values inside them).
+stats csv using (keep(0) ? v(0) : NaN) nooutput
+top = STATS_max
 set xrange [-0.5:(nx + 0) - 0.5]
 set yrange [-0.5:(ny + 0) - 0.5]
 eval "set xtics " . xit
 eval "set ytics " . yit
-eval "keep(dummy) = (" . keep . ")"
-v(dummy) = column(metric) / (yscale + 0)
 xi(dummy) = keep(0) ? column(xcol . "_idx") : NaN
+fmt(z) = z >= 1000 ? sprintf("%.0f", z) : sprintf("%.3g", z)
+light(dummy) = v(0) > 0.6 * top
 
 plot csv using (xi(0)):(column(ycol . "_idx")):(0.5):(0.5):(v(0)) \
 		with boxxyerror fc palette, \
-	'' using (xi(0)):(column(ycol . "_idx")):(sprintf("%.3g", v(0))) \
-		with labels font ",10" textcolor "white"
+	'' using (light(0) ? xi(0) : NaN):(column(ycol . "_idx")):(fmt(v(0))) \
+		with labels font ",10" textcolor rgb "black", \
+	'' using (light(0) ? NaN : xi(0)):(column(ycol . "_idx")):(fmt(v(0))) \
+		with labels font ",10" textcolor rgb "white"
