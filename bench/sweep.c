@@ -1877,11 +1877,11 @@ static int copy_file(const char *from, const char *to, char *err, size_t len)
 	return 0;
 }
 
-int bench__merge_file(const char *dir, const char *file, bool *added, char *err,
-		      size_t len)
+int bench__merge_file(const char *dir, const char *file, bool *added,
+		      char key[17], char *err, size_t len)
 {
 	struct bench__report *rep;
-	char key[17], path[BENCH_PATH_MAX + 64];
+	char path[BENCH_PATH_MAX + 64];
 	char *mine, *theirs;
 	int rc = bench__report_load(file, &rep, err, len);
 
@@ -1949,14 +1949,29 @@ int bench_merge_main(int argc, char **argv)
 		return BENCH_EXIT_USAGE;
 	}
 	for (int i = first + 1; i < argc; i++) {
+		char key[17], want[17];
+		struct bench_config cfg;
+		unsigned long p, n = bench_sweep_npoints(&s);
 		bool ok;
 
-		if (bench__merge_file(dir, argv[i], &ok, err, sizeof(err)) <
-		    0) {
+		if (bench__merge_file(dir, argv[i], &ok, key, err,
+				      sizeof(err)) < 0) {
 			fprintf(stderr, "blkring merge: %s\n", err);
 			status = BENCH_EXIT_FAILED;
+			continue;
 		}
 		added += ok;
+		for (p = 0; p < n; p++) {
+			if (bench_sweep_point(&s, p, &cfg, err, sizeof(err)))
+				continue;
+			bench_config_key(&cfg, want);
+			if (!strcmp(key, want))
+				break;
+		}
+		if (p == n)
+			fprintf(stderr,
+				"blkring merge: %s: not a point of the sweep in %s (kept under runs/, not in the tables)\n",
+				argv[i], dir);
 	}
 	if (bench_sweep_collect(dir, &s, &nruns, err, sizeof(err)) < 0) {
 		fprintf(stderr, "blkring merge: %s\n", err);

@@ -59,12 +59,12 @@ void bench__run_path(const char *dir, const char *key, unsigned int repeat,
 		     char *buf, size_t len);
 
 /*
- * Adds the report @file to @dir/runs/ under its key and the first free
- * repeat; *@added says whether it was new (an identical report already
- * there is not added twice).  Returns 0 or -errno with @err.
+ * Adds the report @file to @dir/runs/ under its key (into @key) and the
+ * first free repeat; *@added says whether it was new (an identical report
+ * already there is not added twice).  Returns 0 or -errno with @err.
  */
-int bench__merge_file(const char *dir, const char *file, bool *added, char *err,
-		      size_t len);
+int bench__merge_file(const char *dir, const char *file, bool *added,
+		      char key[17], char *err, size_t len);
 
 /* DIR/NAME.tmp for writing; bench__commit() closes and renames it. */
 FILE *bench__open_tmp(const char *dir, const char *name, char *err, size_t len);

@@ -468,9 +468,11 @@ static void test_emit_and_merge(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	fputs("{\"schema_version\": 1}\n", f);
 	fclose(f);
+	char key[17];
 	bool added;
 
-	CU_ASSERT(bench__merge_file(dir, line, &added, err, sizeof(err)) < 0);
+	CU_ASSERT(bench__merge_file(dir, line, &added, key, err, sizeof(err)) <
+		  0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "not a blkring run JSON report"));
 }
 
