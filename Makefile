@@ -11,6 +11,8 @@
 #   make test-all         all three
 #   make deps             install missing Debian packages (apt-get)
 #   make format-check     clang-format in dry-run mode (CI)
+#   make studies          the seed studies: sweeps, tables, plots (minutes)
+#   make studies-quick    the same, small: a smoke test of sweep and plot
 
 SAN ?=
 VARIANT := $(if $(SAN),$(SAN),release)
@@ -83,6 +85,13 @@ test: deps all
 run: deps all
 	./blkring run --filename=build/blkring.dat
 
+# The seed studies (docs/results.md) and their quick variant (CI).
+studies: deps all
+	tools/studies.sh full
+
+studies-quick: deps all
+	tools/studies.sh quick
+
 test-asan:
 	@$(MAKE) --no-print-directory SAN=asan test
 
@@ -105,6 +114,6 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all deps run test test-asan test-tsan test-all format format-check clean
+.PHONY: all deps run studies studies-quick test test-asan test-tsan test-all format format-check clean
 
 -include $(wildcard $(B)/*/*.d)

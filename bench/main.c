@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/plot.h"
 #include "bench/ringperf.h"
 #include "bench/run.h"
+#include "bench/sweep.h"
 
 struct bench_command {
 	const char *name;
@@ -19,6 +21,11 @@ static const struct bench_command bench_commands[] = {
 	{ "run", "run one configuration and report it", bench_run_main },
 	{ "ringperf", "shared-ring microbenchmark (ns per request)",
 	  bench_ringperf_main },
+	{ "sweep", "run over a grid of options into a results directory",
+	  bench_sweep_main },
+	{ "merge", "add per-point run reports to a sweep's directory",
+	  bench_merge_main },
+	{ "plot", "render a sweep's plots again", bench_plot_main },
 	{ NULL, NULL, NULL },
 };
 

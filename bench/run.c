@@ -198,6 +198,30 @@ static void usage(FILE *out)
 	bench_opts_help(out);
 }
 
+int bench_run_config(const struct bench_config *cfg, atomic_bool *interrupt,
+		     struct engine_result *res, struct bench_rec *rec,
+		     char *err, size_t err_len)
+{
+	struct engine_config ec;
+	int rc;
+
+	rc = bench_engine_config(cfg, &ec, err, err_len);
+	if (rc < 0)
+		return rc;
+	if (cfg->target == BENCH_TARGET_URING) {
+		rc = bench_layout_file(cfg->filename, cfg->size_bytes, err,
+				       err_len);
+		if (rc < 0)
+			return rc;
+	}
+	bench_rec_init(rec);
+	ec.complete = bench_rec_complete;
+	ec.complete_ctx = rec;
+	ec.verify = false;
+	ec.interrupt = interrupt;
+	return engine_run(&ec, res, err, err_len);
+}
+
 int bench_run_main(int argc, char **argv)
 {
 	struct bench_config cfg;
@@ -231,12 +255,6 @@ int bench_run_main(int argc, char **argv)
 			argv[first_arg]);
 		return BENCH_EXIT_USAGE;
 	}
-	if (cfg.target == BENCH_TARGET_URING &&
-	    bench_layout_file(cfg.filename, cfg.size_bytes, err, sizeof(err)) <
-		    0) {
-		fprintf(stderr, "blkring run: %s\n", err);
-		return BENCH_EXIT_USAGE;
-	}
 	if (cfg.output_path[0]) {
 		out = fopen(cfg.output_path, "w");
 		if (!out) {
@@ -246,15 +264,10 @@ int bench_run_main(int argc, char **argv)
 		}
 	}
 
-	bench_rec_init(&rec);
-	ec.complete = bench_rec_complete;
-	ec.complete_ctx = &rec;
-	ec.verify = false;
-	ec.interrupt = &interrupted;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	started = (int64_t)time(NULL);
-	rc = engine_run(&ec, &res, err, sizeof(err));
+	rc = bench_run_config(&cfg, &interrupted, &res, &rec, err, sizeof(err));
 	signal(SIGINT, SIG_DFL);
 	if (rc < 0) {
 		fprintf(stderr, "blkring run: %s\n", err);

@@ -7,6 +7,7 @@
 #define BLKRING_BENCH_RUN_H
 
 #include "bench/opts.h"
+#include "bench/report.h"
 #include "sim/engine.h"
 
 /* Exit statuses of the commands. */
@@ -31,6 +32,18 @@ int bench_engine_config(const struct bench_config *cfg,
  */
 int bench_layout_file(const char *path, uint64_t size, char *err,
 		      size_t err_len);
+
+/*
+ * Runs one checked configuration: lays out the file of a uring target,
+ * runs the engine with @interrupt as its stop flag (may be NULL) and
+ * records every completion into @rec.  Reports nothing: the caller passes
+ * @res and @rec to bench_report().  Returns 0 (check the result for lost
+ * I/O), or -errno with a one-line reason in @err when the run could not
+ * be set up.  Main thread; blocks for the run.  `run` and `sweep` share it.
+ */
+int bench_run_config(const struct bench_config *cfg, atomic_bool *interrupt,
+		     struct engine_result *res, struct bench_rec *rec,
+		     char *err, size_t err_len);
 
 /* The `run` command; returns the process exit status. */
 int bench_run_main(int argc, char **argv);

@@ -1,0 +1,109 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+#
+# The seed studies (../shared/seeds/, docs/results.md): canned blkring
+# sweeps that answer the seed questions today's options can reach, each
+# into its own results directory with its tables and plots, then a check
+# that every expected file is there and every PNG is a valid image.
+#
+#   tools/studies.sh full  [OUT]   the measured studies (minutes)
+#   tools/studies.sh quick [OUT]   a smoke test of the whole sweep-and-plot
+#                                  path (seconds); CI runs it
+#
+# OUT defaults to build/studies (full) or build/studies-quick (quick).
+# TARGET overrides the target (full: uring on OUT/blkring.dat; quick:
+# mem, so that it runs where io_uring is unavailable).  Rerunning resumes:
+# runs already in OUT are kept (FORCE=1 measures them again).  Exits
+# non-zero if a sweep fails, gnuplot fails or a file is missing.
+set -eu
+
+mode=${1:-quick}
+case "$mode" in
+full)
+	out=${2:-build/studies}
+	target=${TARGET:-uring}
+	common="--runtime=1s --repeats=3"
+	;;
+quick)
+	out=${2:-build/studies-quick}
+	target=${TARGET:-mem}
+	common="--runtime=100ms --repeats=2"
+	;;
+*)
+	echo "usage: tools/studies.sh full|quick [OUT]" >&2
+	exit 2
+	;;
+esac
+blkring=${BLKRING:-./blkring}
+force=
+[ "${FORCE:-0}" = 1 ] && force=--force
+mkdir -p "$out"
+file="--filename=$out/blkring.dat --size=256m"
+[ "$mode" = quick ] && file="--filename=$out/blkring.dat --size=16m"
+
+start=$(date +%s)
+
+# (1) IOPS and latency vs iodepth on a 32-entry ring, with Little's law.
+echo "=== study qd: iodepth 1..32 on a 32-entry ring"
+$blkring sweep --dir "$out/qd" $force $common --target="$target" $file \
+	--rw=randread --bs=4k --ring-order=0 --wait=sleep --sweep 'iodepth=1..32*2'
+
+# (2) The 44 KiB direct-request limit: requests per I/O and bandwidth vs bs.
+echo "=== study split: bs 4k..128k, 11 vs 4 segments per request"
+$blkring sweep --dir "$out/split" $force $common --target="$target" $file \
+	--rw=randread --iodepth=8 --wait=sleep \
+	--sweep max-segments=4,11 \
+	--sweep bs=4k,8k,16k,32k,40k,44k,48k,64k,88k,96k,128k
+
+# (3) Event-channel latency x wait mode.
+echo "=== study evtchn: notification latency 0..100us x wait mode"
+$blkring sweep --dir "$out/evtchn" $force $common --target="$target" $file \
+	--rw=randread --bs=4k --iodepth=32 \
+	--sweep wait=spin,sleep,hybrid --sweep 'evtchn-latency=0..100us/20us'
+
+end=$(date +%s)
+echo "=== studies ($mode) took $((end - start)) s"
+
+# Every expected file, and every PNG a PNG.
+fail=0
+check() {
+	for f in "$@"; do
+		if [ ! -s "$f" ]; then
+			echo "missing: $f" >&2
+			fail=1
+			continue
+		fi
+		case "$f" in
+		*.png)
+			sig=$(head -c 8 "$f" | od -An -tx1 | tr -d ' \n')
+			if [ "$sig" != 89504e470d0a1a0a ]; then
+				echo "not a PNG: $f" >&2
+				fail=1
+			fi
+			;;
+		esac
+	done
+}
+for d in qd split evtchn; do
+	check "$out/$d/results.csv" "$out/$d/results.json" \
+		"$out/$d/points.csv" "$out/$d/spectrum.csv" \
+		"$out/$d/command.txt" "$out/$d/environment" \
+		"$out/$d/sweep.args" "$out/$d/plots/plot.sh" \
+		"$out/$d/plots/vs.gp" \
+		"$out/$d/spectrum.png" "$out/$d/spectrum.svg"
+done
+for m in iops bw_bytes_per_s lat_mean_ns lat_p99_ns ring_requests_per_io; do
+	check "$out/qd/${m}_vs_iodepth.png" "$out/qd/${m}_vs_iodepth.svg" \
+		"$out/split/${m}_vs_bs.png" "$out/split/${m}_vs_bs.svg" \
+		"$out/evtchn/${m}_vs_evtchn-latency.png"
+done
+check "$out/qd/little_iodepth.png" "$out/qd/little_iodepth.svg" \
+	"$out/split/heatmap_iops.png" "$out/evtchn/heatmap_iops.png" \
+	"$out/evtchn/heatmap_iops.svg"
+rows=$(($(wc -l <"$out/qd/results.csv") - 1))
+echo "qd: $rows runs in results.csv"
+if [ "$fail" -ne 0 ]; then
+	echo "=== studies ($mode): FAILED" >&2
+	exit 1
+fi
+echo "=== studies ($mode): every file present, every PNG valid"
