@@ -662,8 +662,10 @@ static unsigned int plan(const struct bench_sweep *s, const struct table *t,
 			const char *name = t->col[c];
 			size_t l = strlen(name);
 
-			if (strncmp(name, "stage_", 6) || l < 9 ||
-			    strcmp(name + l - 3, "_ns") || su >= sizeof(stages))
+			/* The means add up to the latency; p99s do not. */
+			if (strncmp(name, "stage_", 6) || l < 14 ||
+			    strcmp(name + l - 8, "_mean_ns") ||
+			    su >= sizeof(stages))
 				continue;
 			int w = snprintf(stages + su, sizeof(stages) - su,
 					 "%s%s", su ? " " : "", name);

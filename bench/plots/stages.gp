@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 #
 # Stacked time per I/O in each stage of the model, one bar per point of
-# the sweep: the stage_*_ns metrics of the report (median over the
+# the sweep: the stage_*_mean_ns metrics of the report (median over the
 # repeats), in µs.  blkring plot draws it only when the report has such
 # metrics.  Reads points.csv (see vs.gp).  Variables (gnuplot -e): csv,
 # out, term, ptitle; stages (the stage columns, space-separated).
