@@ -215,6 +215,8 @@ static void *frontend_thread(void *arg)
 	e->fe_end_ns = mono_ns();
 	e->fe_cpu_ns = thread_cpu_ns();
 	atomic_store_explicit(&e->fe_done, true, memory_order_release);
+	/* The backend may sleep with nothing left to do: end its wait. */
+	evtchn_wake(&e->kick);
 	return NULL;
 }
 

@@ -133,6 +133,12 @@ bool evtchn_poll(struct evtchn_port *p, uint64_t now_ns);
  */
 bool evtchn_sleep_begin(struct evtchn_port *p);
 
+/*
+ * Wakes the receiver if it sleeps, without a notification: for the engine
+ * to end a run.  Any thread.
+ */
+void evtchn_wake(struct evtchn_port *p);
+
 /* Ends a sleep: clears the flag and drains the eventfd.  Receiver. */
 void evtchn_sleep_end(struct evtchn_port *p);
 

@@ -61,6 +61,32 @@ $blkring sweep --dir "$out/evtchn" $force $common --target="$target" $file \
 	--rw=randread --bs=4k --iodepth=32 \
 	--sweep wait=spin,sleep,hybrid --sweep 'evtchn-latency=0..100us/20us'
 
+# (4) The seed's "only 1-4 commands at a time": an upper QD cap apart
+# from the ring.
+echo "=== study qdcap: upper-queue cap 1..32 at iodepth 32"
+$blkring sweep --dir "$out/qdcap" $force $common --target="$target" $file \
+	--rw=randread --bs=4k --iodepth=32 --ring-order=0 --wait=sleep \
+	--sweep 'qd-cap=1..32*2'
+
+# (5) Large I/Os: 44 KiB direct requests, split, vs indirect descriptors.
+echo "=== study indirect: bs 64k..1m, split direct vs indirect"
+$blkring sweep --dir "$out/indirect" $force $common --target="$target" $file \
+	--rw=randread --iodepth=8 --wait=sleep \
+	--sweep indirect-segments=0,32,256 --sweep 'bs=64k..1m*2'
+
+# (6) Interrupt coalescing on small and large I/O.
+echo "=== study coalesce: irq-coalesce 1, 8, 32 x bs 4k, 128k"
+$blkring sweep --dir "$out/coalesce" $force $common --target="$target" \
+	$file --rw=randread --iodepth=32 --indirect-segments=32 \
+	--irq-coalesce-time=50us --wait=sleep \
+	--sweep bs=4k,128k --sweep irq-coalesce=1,8,32
+
+# (7) The task pool: too small, right, as large as the ring.
+echo "=== study tasks: task pool 2..32 at iodepth 32"
+$blkring sweep --dir "$out/tasks" $force $common --target="$target" $file \
+	--rw=randread --bs=4k --iodepth=32 --wait=sleep \
+	--sweep 'tasks=2..32*2'
+
 end=$(date +%s)
 echo "=== studies ($mode) took $((end - start)) s"
 
@@ -84,7 +110,7 @@ check() {
 		esac
 	done
 }
-for d in qd split evtchn; do
+for d in qd split evtchn qdcap indirect coalesce tasks; do
 	check "$out/$d/results.csv" "$out/$d/results.json" \
 		"$out/$d/points.csv" "$out/$d/spectrum.csv" \
 		"$out/$d/command.txt" "$out/$d/environment" \
@@ -97,6 +123,11 @@ for m in iops bw_bytes_per_s lat_mean_ns lat_p99_ns ring_requests_per_io; do
 		"$out/split/${m}_vs_bs.png" "$out/split/${m}_vs_bs.svg" \
 		"$out/evtchn/${m}_vs_evtchn-latency.png"
 done
+check "$out/qdcap/iops_vs_qd-cap.png" "$out/qdcap/stages.png" \
+	"$out/indirect/bw_bytes_per_s_vs_bs.png" \
+	"$out/indirect/ring_requests_per_io_vs_bs.png" \
+	"$out/coalesce/lat_p99_ns_vs_irq-coalesce.png" \
+	"$out/tasks/iops_vs_tasks.png"
 check "$out/qd/little_iodepth.png" "$out/qd/little_iodepth.svg" \
 	"$out/split/heatmap_iops.png" "$out/evtchn/heatmap_iops.png" \
 	"$out/evtchn/heatmap_iops.svg"
