@@ -163,7 +163,7 @@ static void *frontend_thread(void *arg)
 
 	setup_thread(e, "blkring-front", cfg->frontend_cpu);
 	for (;;) {
-		uint64_t now = mono_ns(), limit;
+		uint64_t now = mono_ns(), limit, due;
 		unsigned int did;
 
 		if (!stopping) {
@@ -195,6 +195,10 @@ static void *frontend_thread(void *arg)
 			continue;
 		limit = stopping ? stop_ns + cfg->drain_timeout_ns :
 				   e->deadline_ns;
+		/* Open loop: wake for the next I/O's intended time. */
+		due = frontend_next_due_ns(e->fe);
+		if (due && due < limit)
+			limit = due;
 		wait_for(e, &e->irq, -1, NULL, NULL, limit);
 	}
 	e->fe_end_ns = mono_ns();

@@ -47,6 +47,9 @@ struct frontend {
 	uint32_t part_bytes; /* max_segments pages */
 	struct wl_io next;   /* taken from the workload */
 	bool have_next, exhausted, stopped, stalled;
+	bool open_loop; /* the workload stamps issue times */
+	bool started;
+	uint64_t t0_ns;		/* the first frontend_submit(): issue_ns 0 */
 	uint64_t area_since_ns; /* last change of inflight */
 	struct frontend_stats st;
 };
@@ -124,6 +127,7 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 	}
 	fe->nr_free_ids = nr_ents;
 	fe->part_bytes = cfg->max_segments * XEN_PAGE_SIZE;
+	fe->open_loop = wl_open_loop(cfg->workload);
 	*out = fe;
 	return 0;
 
@@ -239,16 +243,34 @@ static bool peek_next(struct frontend *fe)
 	return true;
 }
 
+uint64_t frontend_next_due_ns(const struct frontend *fe)
+{
+	if (!fe->open_loop || !fe->started || !fe->have_next)
+		return 0;
+	return fe->t0_ns + fe->next.issue_ns;
+}
+
 unsigned int frontend_submit(struct frontend *fe)
 {
 	unsigned int issued = 0;
 
+	if (!fe->started) {
+		fe->started = true;
+		fe->t0_ns = sim_now(fe->cfg.clock);
+	}
 	while (peek_next(fe)) {
 		uint32_t len = fe->next.len_bytes;
 		uint32_t parts = (len + fe->part_bytes - 1) / fe->part_bytes;
 		struct frontend_io *fio;
-		uint64_t now;
+		uint64_t now, due = 0;
 		uint32_t io;
+
+		if (fe->open_loop) {
+			due = fe->t0_ns + fe->next.issue_ns;
+			now = sim_now(fe->cfg.clock);
+			if (now < due)
+				break; /* not yet: the engine waits for it */
+		}
 
 		if (fe->nr_free_ios == 0) {
 			fe->st.iodepth_stalls += !fe->stalled;
@@ -265,17 +287,26 @@ unsigned int frontend_submit(struct frontend *fe)
 
 		now = sim_now(fe->cfg.clock);
 		account_inflight(fe, now);
+		if (fe->open_loop) {
+			uint64_t lag = now - due;
+
+			fe->st.sched_ios++;
+			fe->st.sched_lag_sum_ns += lag;
+			if (lag > fe->st.sched_lag_max_ns)
+				fe->st.sched_lag_max_ns = lag;
+		}
 		io = fe->free_ios[--fe->nr_free_ios];
 		fio = &fe->ios[io];
 		*fio = (struct frontend_io){
 			.offset_bytes = fe->next.offset_bytes,
-			.submit_ns = now,
+			/* Open loop: latency from the intended time. */
+			.submit_ns = fe->open_loop ? due : now,
 			.len_bytes = len,
 			.parts_left = parts,
 			.write = fe->next.write,
 		};
 		if (!fe->st.ios_issued)
-			fe->st.first_submit_ns = now;
+			fe->st.first_submit_ns = fio->submit_ns;
 		fe->st.ios_issued++;
 		fe->st.inflight++;
 		for (uint32_t done = 0; done < len; done += fe->part_bytes) {
