@@ -124,6 +124,51 @@ struct bench_config {
 	int frontend_cpu;	   /* -1 = unpinned */
 	int backend_cpu;	   /* -1 = unpinned */
 	unsigned int max_segments; /* segments per direct ring request */
+
+	/* Workloads (docs/workloads.md). */
+	uint64_t offset_bytes; /* start of the I/O region in the file */
+	bool norandommap;      /* random: independent draws */
+	char bsrange[64];      /* "MIN-MAX" or "" */
+	char bssplit[512];     /* "SIZE/PCT:..." or "" */
+	char random_distribution[512];
+	uint64_t rate_iops;	    /* 0 = closed loop */
+	unsigned int rate_process;  /* enum bench_rate_process */
+	uint64_t thinktime_ns;	    /* pause every thinktime_blocks I/Os */
+	uint64_t thinktime_spin_ns; /* of which busy */
+	unsigned int thinktime_blocks;
+	unsigned int verify;		 /* enum bench_verify */
+	char read_iolog[BENCH_PATH_MAX]; /* trace to replay, "" = none */
+	unsigned int trace_format;	 /* enum bench_trace_format */
+	bool replay_no_stall;		 /* replay as fast as possible */
+	unsigned int replay_time_scale;	 /* percent; 200 = twice as fast */
+	bool trace_skip_bad;		 /* count and skip bad lines */
+	unsigned int blkparse_action;	 /* enum bench_blkparse_action */
+};
+
+/* struct bench_config.rate_process. */
+enum bench_rate_process {
+	BENCH_RATE_LINEAR,
+	BENCH_RATE_POISSON,
+};
+
+/* struct bench_config.verify. */
+enum bench_verify {
+	BENCH_VERIFY_NONE,
+	BENCH_VERIFY_PATTERN,
+};
+
+/* struct bench_config.trace_format, in workloads/trace.h's order. */
+enum bench_trace_format {
+	BENCH_TRACE_AUTO,
+	BENCH_TRACE_IOLOG,
+	BENCH_TRACE_BLKPARSE,
+	BENCH_TRACE_MSR,
+};
+
+/* struct bench_config.blkparse_action. */
+enum bench_blkparse_action {
+	BENCH_BLKPARSE_Q,
+	BENCH_BLKPARSE_D,
 };
 
 enum bench_opt_type {
@@ -154,6 +199,13 @@ struct bench_opt {
 	size_t size;		   /* sizeof the field */
 	const char *const *values; /* ENUM: NULL-terminated */
 	uint64_t align;		   /* SIZE: must be a multiple; 0 = any */
+	/* TIME: the unit of a bare number in ns; 0 = seconds. */
+	uint64_t bare_ns;
+	/*
+	 * STRING: checks a value before it is stored; returns 0 or
+	 * -EINVAL with a one-line reason in err.  NULL = any string.
+	 */
+	int (*check)(const char *value, char *err, size_t len);
 };
 
 /*

@@ -176,6 +176,12 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "little_in_flight_measured", measured);
 	put(ms, "little_deviation_pct",
 	    measured > 0 ? 100.0 * fabs(predicted - measured) / measured : 0);
+
+	/* Open loop: how far behind its schedule the issuer fell. */
+	put(ms, "sched_ios", (double)fe->sched_ios);
+	put(ms, "sched_lag_mean_ns",
+	    ratio((double)fe->sched_lag_sum_ns, (double)fe->sched_ios));
+	put(ms, "sched_lag_max_ns", (double)fe->sched_lag_max_ns);
 }
 
 bool bench_report_conserved(const struct engine_result *res)
@@ -428,6 +434,13 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		get(ms, "little_in_flight_predicted"),
 		get(ms, "little_in_flight_measured"),
 		get(ms, "little_deviation_pct"));
+	if (fe->sched_ios)
+		fprintf(out,
+			"  open loop: %" PRIu64 " I/Os on schedule, issued "
+			"late by mean %.2f us, max %.1f us (latency counts "
+			"from the intended time)\n",
+			fe->sched_ios, get(ms, "sched_lag_mean_ns") / 1e3,
+			get(ms, "sched_lag_max_ns") / 1e3);
 	if (fe->disabled)
 		fprintf(out, "  frontend disabled the device: %s\n", fe->error);
 	if (res->be.dead)
