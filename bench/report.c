@@ -169,7 +169,12 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	 * Little's law: throughput times mean latency against the measured
 	 * time-average of I/Os in flight over the same interval.
 	 */
-	double predicted = ratio(done, t) * hist_mean(&all) / 1e9;
+	/*
+	 * In open loop the latency also holds the wait before issue (the
+	 * lag), which is not time in flight: take it out.
+	 */
+	double lag = ratio((double)fe->sched_lag_sum_ns, (double)fe->sched_ios);
+	double predicted = ratio(done, t) * (hist_mean(&all) - lag) / 1e9;
 	double measured = ratio((double)fe->inflight_area_ns, t * 1e9);
 
 	put(ms, "little_in_flight_predicted", predicted);

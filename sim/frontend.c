@@ -245,7 +245,12 @@ static bool peek_next(struct frontend *fe)
 
 uint64_t frontend_next_due_ns(const struct frontend *fe)
 {
-	if (!fe->open_loop || !fe->started || !fe->have_next)
+	/*
+	 * An I/O held by the queue depth or the ring waits for a
+	 * completion, not for the clock: the engine then waits for the
+	 * interrupt as in closed loop, rather than spin on a past time.
+	 */
+	if (!fe->open_loop || !fe->started || !fe->have_next || fe->stalled)
 		return 0;
 	return fe->t0_ns + fe->next.issue_ns;
 }

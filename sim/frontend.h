@@ -109,7 +109,8 @@ unsigned int frontend_submit(struct frontend *fe);
 
 /*
  * When the next I/O is due (on the clock), if the workload is open loop
- * and one is waiting for its time; else 0 (nothing scheduled).  The
+ * and one is waiting for its time; else 0 (nothing scheduled, or the I/O
+ * waits for the queue depth or the ring, that is for an interrupt).  The
  * engine bounds its wait by it.  Frontend thread.
  */
 uint64_t frontend_next_due_ns(const struct frontend *fe);
