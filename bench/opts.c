@@ -104,6 +104,7 @@ static const struct bench_opt bench_opts[] = {
 		.name = "size",
 		.type = BENCH_OPT_SIZE,
 		FIELD(size_bytes),
+		.pct_offset = offsetof(struct bench_config, size_pct),
 		.def = "1g",
 		.min = 4 * KIB,
 		.max = UINT64_MAX,
@@ -266,6 +267,7 @@ static const struct bench_opt bench_opts[] = {
 		.name = "offset",
 		.type = BENCH_OPT_SIZE,
 		FIELD(offset_bytes),
+		.pct_offset = offsetof(struct bench_config, offset_pct),
 		.def = "0",
 		.min = 0,
 		.max = UINT64_MAX,
@@ -708,6 +710,27 @@ static int set_unsigned(struct bench_config *cfg, const struct bench_opt *o,
 				err, len);
 		break;
 	case BENCH_OPT_SIZE:
+		if (o->pct_offset) {
+			size_t n = strlen(value);
+			unsigned int pct = 0;
+
+			/* Bytes from now on, unless this is a percentage. */
+			memcpy((char *)cfg + o->pct_offset, &pct, sizeof(pct));
+			if (n > 1 && value[n - 1] == '%') {
+				ret = parse_digits(value, false, &v, &end);
+				if (ret || end != value + n - 1 || v < 1 ||
+				    v > 100)
+					return opt_err(
+						o, value,
+						"bad percentage (allowed 1%..100% of the file)",
+						err, len);
+				pct = (unsigned int)v;
+				memcpy((char *)cfg + o->pct_offset, &pct,
+				       sizeof(pct));
+				store_u(cfg, o, 0);
+				return 0;
+			}
+		}
 		ret = parse_scaled(value, size_units, ARRAY_SIZE(size_units),
 				   &v);
 		if (ret == -EINVAL)
@@ -850,7 +873,8 @@ int bench_config_check(const struct bench_config *cfg, char *err, size_t len)
 {
 	char size[32], bs[32];
 
-	if (cfg->size_bytes < cfg->bs_bytes) {
+	/* A percentage is checked once resolved to bytes. */
+	if (!cfg->size_pct && cfg->size_bytes < cfg->bs_bytes) {
 		format_scaled(cfg->size_bytes, size_units,
 			      ARRAY_SIZE(size_units), size, sizeof(size));
 		format_scaled(cfg->bs_bytes, size_units, ARRAY_SIZE(size_units),
@@ -879,6 +903,16 @@ int bench_opt_format(const struct bench_config *cfg, const struct bench_opt *o,
 		n = snprintf(buf, len, "%" PRIu64, load_u(cfg, o));
 		break;
 	case BENCH_OPT_SIZE:
+		if (o->pct_offset) {
+			unsigned int pct;
+
+			memcpy(&pct, (const char *)cfg + o->pct_offset,
+			       sizeof(pct));
+			if (pct) {
+				n = snprintf(buf, len, "%u%%", pct);
+				break;
+			}
+		}
 		n = format_scaled(load_u(cfg, o), size_units,
 				  ARRAY_SIZE(size_units), buf, len);
 		break;

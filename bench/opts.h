@@ -38,6 +38,7 @@
  *   SIZE    bytes: a whole number with an optional suffix k, m, g, t or p
  *           (also kb/kib, mb/mib, ...; any case), all powers of 1024 as
  *           with fio's default kb_base=1024; a bare number is bytes.
+ *           size and offset also take "N%" of the file (1..100).
  *   TIME    a whole number with an optional unit ns, us, ms, s, m (or
  *           min) or h; a bare number is seconds, as in fio.  Stored in ns.
  *   BOOL    0, 1, true, false (also yes, no, on, off; any case).
@@ -143,6 +144,12 @@ struct bench_config {
 	unsigned int replay_time_scale;	 /* percent; 200 = twice as fast */
 	bool trace_skip_bad;		 /* count and skip bad lines */
 	unsigned int blkparse_action;	 /* enum bench_blkparse_action */
+	/*
+	 * size=N% and offset=N%: percent of the existing file's size, 1..100,
+	 * resolved to bytes when a run starts; 0 = the _bytes field holds it.
+	 */
+	unsigned int size_pct;
+	unsigned int offset_pct;
 };
 
 /* struct bench_config.rate_process. */
@@ -206,6 +213,11 @@ struct bench_opt {
 	 * -EINVAL with a one-line reason in err.  NULL = any string.
 	 */
 	int (*check)(const char *value, char *err, size_t len);
+	/*
+	 * SIZE: where an "N%" value (1..100) is stored, an unsigned int in
+	 * struct bench_config (fio's percentages of the file); 0 = bytes only.
+	 */
+	size_t pct_offset;
 };
 
 /*

@@ -251,12 +251,53 @@ static int open_trace(const struct bench_config *cfg, struct wl_trace **out,
 	return rc;
 }
 
+/* @pct percent of @bytes, rounded down to 512. */
+static uint64_t pct_of(uint64_t bytes, unsigned int pct)
+{
+	return (uint64_t)((unsigned __int128)bytes * pct / 100) / 512 * 512;
+}
+
+/*
+ * Resolves size=N% and offset=N% against the size of the existing file,
+ * as fio does: the offset first, then the size, capped at the end of the
+ * file, both rounded down to 512 bytes.
+ */
+static int resolve_pct(struct bench_config *cfg, char *err, size_t err_len)
+{
+	struct stat st;
+	uint64_t file;
+
+	if (!cfg->size_pct && !cfg->offset_pct)
+		return 0;
+	if (cfg->target != BENCH_TARGET_URING || stat(cfg->filename, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		snprintf(err, err_len,
+			 "--size or --offset in percent: needs target=uring "
+			 "and an existing regular file (--filename=%.256s)",
+			 cfg->filename);
+		return -EINVAL;
+	}
+	file = (uint64_t)st.st_size;
+	if (cfg->offset_pct)
+		cfg->offset_bytes = pct_of(file, cfg->offset_pct);
+	if (cfg->size_pct)
+		cfg->size_bytes = pct_of(file, cfg->size_pct);
+	if (cfg->offset_bytes > file)
+		cfg->offset_bytes = file;
+	if (cfg->size_bytes > file - cfg->offset_bytes)
+		cfg->size_bytes = (file - cfg->offset_bytes) / 512 * 512;
+	cfg->size_pct = 0;
+	cfg->offset_pct = 0;
+	return 0;
+}
+
 /*
  * Runs one configuration and reports it to @out.  Returns the exit
  * status of this run.
  */
-static int run_one(const struct bench_config *cfg, FILE *out)
+static int run_one(const struct bench_config *cfg_in, FILE *out)
 {
+	struct bench_config resolved = *cfg_in, *cfg = &resolved;
 	struct engine_config ec;
 	static struct engine_result res;
 	static struct bench_rec rec;
@@ -267,7 +308,8 @@ static int run_one(const struct bench_config *cfg, FILE *out)
 	int64_t started;
 	int rc, status;
 
-	if (bench_config_check(cfg, err, sizeof(err)) < 0 ||
+	if (resolve_pct(cfg, err, sizeof(err)) < 0 ||
+	    bench_config_check(cfg, err, sizeof(err)) < 0 ||
 	    bench_engine_config(cfg, &ec, err, sizeof(err)) < 0) {
 		fprintf(stderr, "blkring run: %s\n", err);
 		return BENCH_EXIT_USAGE;

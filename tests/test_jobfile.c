@@ -129,6 +129,47 @@ static void test_workload_options(void)
 	bench_jobfile_free(jf);
 }
 
+/* size and offset as percentages of the file, as fio allows. */
+static void test_percentages(void)
+{
+	static const struct {
+		const char *value;
+		int rc;
+		unsigned int pct;
+		const char *back;
+	} cases[] = {
+		{ "50%", 0, 50, "50%" },      { "100%", 0, 100, "100%" },
+		{ "1%", 0, 1, "1%" },	      { "0%", -EINVAL, 0, NULL },
+		{ "101%", -EINVAL, 0, NULL }, { "5.5%", -EINVAL, 0, NULL },
+		{ "%", -EINVAL, 0, NULL },    { "8k", 0, 0, "8k" },
+	};
+	struct bench_config cfg;
+	char buf[64];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		for (int k = 0; k < 2; k++) {
+			const char *name = k ? "offset" : "size";
+			unsigned int *pct = k ? &cfg.offset_pct : &cfg.size_pct;
+
+			CU_ASSERT_EQUAL_FATAL(bench_config_default(&cfg), 0);
+			CU_ASSERT_EQUAL(bench_opt_set(&cfg, name,
+						      cases[i].value, NULL, 0),
+					cases[i].rc);
+			if (cases[i].rc)
+				continue;
+			CU_ASSERT_EQUAL(*pct, cases[i].pct);
+			CU_ASSERT(bench_opt_format(&cfg, bench_opt_find(name),
+						   buf, sizeof(buf)) > 0);
+			CU_ASSERT_STRING_EQUAL(buf, cases[i].back);
+		}
+	}
+	/* Bytes after a percentage clear it. */
+	CU_ASSERT_EQUAL(bench_opt_set(&cfg, "size", "50%", NULL, 0), 0);
+	CU_ASSERT_EQUAL(bench_opt_set(&cfg, "size", "1m", NULL, 0), 0);
+	CU_ASSERT_EQUAL(cfg.size_pct, 0);
+	CU_ASSERT_EQUAL(cfg.size_bytes, 1 << 20);
+}
+
 static void test_warnings(void)
 {
 	char *buf = NULL;
@@ -328,6 +369,20 @@ static void test_verify_end_to_end(void)
 	CU_ASSERT_EQUAL(count(rep, "\"ios_completed\": 16,"), 1);
 	free(rep);
 
+	/* The middle half of the file, by percentages: 128 I/Os of 4k. */
+	snprintf(text, sizeof(text),
+		 "[pct]\nfilename=%s\nsize=50%%\noffset=25%%\nruntime=0\n"
+		 "verify=pattern\ndirect=0\nrw=read\nbs=4k\n",
+		 disk);
+	write_file(job2, text);
+	CU_ASSERT_EQUAL(run_job(job2, out), BENCH_EXIT_OK);
+	rep = slurp(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	CU_ASSERT_EQUAL(count(rep, "\"ios_completed\": 128,"), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"verify_errors\": 0,"), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"offset\": \"256k\""), 1);
+	free(rep);
+
 	/* One byte flipped on disk: a sequential read finds exactly it. */
 	fd = open(disk, O_RDWR);
 	CU_ASSERT_FATAL(fd >= 0);
@@ -358,6 +413,10 @@ static void test_run_bad_file(void)
 	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_USAGE);
 	snprintf(job, sizeof(job), "%s/none.fio", tmpdir);
 	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_USAGE);
+	/* A percentage needs a file to be a percentage of. */
+	snprintf(job, sizeof(job), "%s/pct.fio", tmpdir);
+	write_file(job, "[a]\ntarget=null\nsize=50%\n");
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_USAGE);
 }
 
 int cu_register(void)
@@ -367,6 +426,7 @@ int cu_register(void)
 	s = CU_add_suite("parse", NULL, NULL);
 	CU_ADD_TEST(s, test_good);
 	CU_ADD_TEST(s, test_workload_options);
+	CU_ADD_TEST(s, test_percentages);
 	CU_ADD_TEST(s, test_warnings);
 	CU_ADD_TEST(s, test_bad);
 	CU_ADD_TEST(s, test_command_line_wins);
