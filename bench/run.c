@@ -291,11 +291,19 @@ static int resolve_pct(struct bench_config *cfg, char *err, size_t err_len)
 	return 0;
 }
 
+/* What the jobs of a job file add up to. */
+struct job_sum {
+	unsigned int jobs;
+	uint64_t ios, bytes, failed;
+	uint64_t elapsed_ns; /* the jobs' times, one after another */
+};
+
 /*
- * Runs one configuration and reports it to @out.  Returns the exit
- * status of this run.
+ * Runs one configuration and reports it to @out, adding it to @sum (or
+ * NULL).  Returns the exit status of this run.
  */
-static int run_one(const struct bench_config *cfg_in, FILE *out)
+static int run_one(const struct bench_config *cfg_in, FILE *out,
+		   struct job_sum *sum)
 {
 	struct bench_config resolved = *cfg_in, *cfg = &resolved;
 	struct engine_config ec;
@@ -347,6 +355,13 @@ static int run_one(const struct bench_config *cfg_in, FILE *out)
 		return BENCH_EXIT_USAGE;
 	}
 	bench_report(out, cfg, &res, &rec, started);
+	if (sum) {
+		sum->jobs++;
+		sum->ios += res.fe.ios_completed;
+		sum->failed += res.fe.ios_failed;
+		sum->bytes += rec.bytes[0] + rec.bytes[1];
+		sum->elapsed_ns += res.end_ns - res.start_ns;
+	}
 	status = BENCH_EXIT_OK;
 	if (trace) {
 		wl_trace_stats(trace, &ts);
@@ -395,6 +410,7 @@ static int run_jobfile(const char *path, int argc, char **argv, FILE *out)
 {
 	struct bench_jobfile *jf;
 	struct bench_config cfg;
+	struct job_sum sum = { 0 };
 	char err[1024];
 	int status = BENCH_EXIT_OK, first_arg;
 	size_t njobs;
@@ -432,16 +448,33 @@ static int run_jobfile(const char *path, int argc, char **argv, FILE *out)
 			}
 			cfg.seed += c;
 			if (cfg.output_format == BENCH_OUTPUT_NORMAL)
-				fprintf(out, "job '%s'%s (%zu of %zu):\n",
-					bench_jobfile_job_name(jf, i),
-					clones > 1 ? " clone" : "", i + 1,
+				fprintf(out, "job '%s' (%zu of %zu)",
+					bench_jobfile_job_name(jf, i), i + 1,
 					njobs);
-			status = worse(status, run_one(&cfg, out));
+			if (cfg.output_format == BENCH_OUTPUT_NORMAL)
+				fprintf(out,
+					clones > 1 ? ", clone %u of %u:\n" :
+						     ":\n",
+					c + 1, clones);
+			status = worse(status, run_one(&cfg, out, &sum));
 			if (interrupted)
 				break;
 		}
 	}
 	bench_jobfile_free(jf);
+	/* The sum, in the text format only: JSON and CSV stay one per job. */
+	if (sum.jobs > 1 && cfg.output_format == BENCH_OUTPUT_NORMAL) {
+		double t = (double)sum.elapsed_ns / 1e9;
+
+		fprintf(out,
+			"all %u jobs (one after another): %llu I/Os, %llu "
+			"failed, %.1f MiB in %.3f s: IOPS=%.0f, BW=%.1fMiB/s\n",
+			sum.jobs, (unsigned long long)sum.ios,
+			(unsigned long long)sum.failed,
+			(double)sum.bytes / 1048576.0, t,
+			t > 0 ? (double)sum.ios / t : 0.0,
+			t > 0 ? (double)sum.bytes / 1048576.0 / t : 0.0);
+	}
 	return status;
 }
 
@@ -483,7 +516,7 @@ int bench_run_main(int argc, char **argv)
 	if (first_arg < argc)
 		status = run_jobfile(argv[first_arg], argc, argv, out);
 	else
-		status = run_one(&cfg, out);
+		status = run_one(&cfg, out, NULL);
 	if (out != stdout && fclose(out) != 0) {
 		fprintf(stderr, "blkring run: --output=%s: %s\n",
 			cfg.output_path, strerror(errno));

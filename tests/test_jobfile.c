@@ -402,6 +402,30 @@ static void test_verify_end_to_end(void)
 	free(rep);
 }
 
+/* Several jobs: each reported, then their sum (text format). */
+static void test_run_several(void)
+{
+	char job[128], out[128], o[160];
+	char *argv[] = { "run", o, (char *)job, NULL };
+	char *rep;
+
+	snprintf(job, sizeof(job), "%s/two.fio", tmpdir);
+	snprintf(out, sizeof(out), "%s/two.txt", tmpdir);
+	snprintf(o, sizeof(o), "--output=%s", out);
+	write_file(job, "[global]\ntarget=null\nruntime=0\nio_size=400k\n"
+			"[a]\nrw=randread\n[b]\nrw=randwrite\nnumjobs=2\n");
+	CU_ASSERT_EQUAL(bench_run_main(3, argv), BENCH_EXIT_OK);
+	rep = slurp(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	CU_ASSERT_EQUAL(count(rep, "job 'a' (1 of 2):"), 1);
+	CU_ASSERT_EQUAL(count(rep, "job 'b' (2 of 2), clone 2 of 2:"), 1);
+	CU_ASSERT_EQUAL(count(rep, "conservation: issued 100 = completed 100"),
+			3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rep, "all 3 jobs (one after another): "
+					   "300 I/Os, 0 failed, 1.2 MiB"));
+	free(rep);
+}
+
 /* A bad line of a job file run by `blkring run` is exit status 2. */
 static void test_run_bad_file(void)
 {
@@ -432,6 +456,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_command_line_wins);
 	s = CU_add_suite("run", suite_init, suite_cleanup);
 	CU_ADD_TEST(s, test_verify_end_to_end);
+	CU_ADD_TEST(s, test_run_several);
 	CU_ADD_TEST(s, test_run_bad_file);
 	return 0;
 }
