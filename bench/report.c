@@ -386,6 +386,21 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	opt(out, cfg, "target");
 	opt(out, cfg, "filename");
 	opt(out, cfg, "direct");
+	/* The workload options, where they differ from the plain job. */
+	if (cfg->bsrange[0])
+		opt(out, cfg, "bsrange");
+	if (cfg->bssplit[0])
+		opt(out, cfg, "bssplit");
+	if (strcmp(cfg->random_distribution, "random"))
+		opt(out, cfg, "random_distribution");
+	if (cfg->rate_iops) {
+		opt(out, cfg, "rate_iops");
+		opt(out, cfg, "rate_process");
+	}
+	if (cfg->verify)
+		opt(out, cfg, "verify");
+	if (cfg->read_iolog[0])
+		opt(out, cfg, "read_iolog");
 	fprintf(out, "\n  ring:");
 	opt(out, cfg, "ring-order");
 	fprintf(out, " (%u entries)", ring_entries(cfg->ring_order));
