@@ -17,6 +17,7 @@
 #include "bench/opts.h"
 #include "ring/blkif.h"
 #include "ring/ring.h"
+#include "workloads/workload.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -43,6 +44,36 @@ static const char *const target_values[] = { "null", "mem", "uring", NULL };
 static const char *const notify_values[] = { "event", "always", "poll", NULL };
 static const char *const dist_values[] = { "fixed", "uniform", "exp", NULL };
 static const char *const submit_values[] = { "pass", "request", NULL };
+static const char *const rate_process_values[] = { "linear", "poisson", NULL };
+static const char *const verify_values[] = { "0|none", "pattern", NULL };
+static const char *const trace_format_values[] = { "auto", "iolog", "blkparse",
+						   "msr", NULL };
+static const char *const blkparse_action_values[] = { "Q", "D", NULL };
+
+/* The checks of the workload strings: workloads/ parses them. */
+static int check_bsrange(const char *value, char *err, size_t len)
+{
+	struct wl_config c;
+
+	wl_config_default(&c);
+	return wl_bsrange_parse(value, &c, err, len);
+}
+
+static int check_bssplit(const char *value, char *err, size_t len)
+{
+	struct wl_config c;
+
+	wl_config_default(&c);
+	return wl_bssplit_parse(value, &c, err, len);
+}
+
+static int check_dist(const char *value, char *err, size_t len)
+{
+	struct wl_config c;
+
+	wl_config_default(&c);
+	return wl_dist_parse(value, &c, err, len);
+}
 
 static const struct bench_opt bench_opts[] = {
 	{
@@ -76,6 +107,7 @@ static const struct bench_opt bench_opts[] = {
 		.name = "size",
 		.type = BENCH_OPT_SIZE,
 		FIELD(size_bytes),
+		.pct_offset = offsetof(struct bench_config, size_pct),
 		.def = "1g",
 		.min = 4 * KIB,
 		.max = UINT64_MAX,
@@ -338,6 +370,152 @@ static const struct bench_opt bench_opts[] = {
 		.min = 0,
 		.max = 4096,
 		.help = "Request contexts in the frontend's task pool; 0 = one per slot.",
+	},
+	{
+		.name = "offset",
+		.type = BENCH_OPT_SIZE,
+		FIELD(offset_bytes),
+		.pct_offset = offsetof(struct bench_config, offset_pct),
+		.def = "0",
+		.min = 0,
+		.max = UINT64_MAX,
+		.align = 512,
+		.help = "Start of the I/O region in the file; size counts from here.",
+	},
+	{
+		.name = "norandommap",
+		.type = BENCH_OPT_BOOL,
+		FIELD(norandommap),
+		.def = "0",
+		.help = "Random offsets drawn independently, not once per block per pass.",
+	},
+	{
+		.name = "bsrange",
+		.type = BENCH_OPT_STRING,
+		FIELD(bsrange),
+		.def = "",
+		.min = 0,
+		.check = check_bsrange,
+		.help = "MIN-MAX: each I/O size drawn uniformly in the range (4k-64k).",
+	},
+	{
+		.name = "bssplit",
+		.type = BENCH_OPT_STRING,
+		FIELD(bssplit),
+		.def = "",
+		.min = 0,
+		.check = check_bssplit,
+		.help = "Weighted sizes SIZE/PCT:SIZE/PCT (4k/70:64k/30); overrides bs.",
+	},
+	{
+		.name = "random_distribution",
+		.type = BENCH_OPT_STRING,
+		FIELD(random_distribution),
+		.def = "random",
+		.min = 1,
+		.check = check_dist,
+		.help = "random, zipf:THETA, pareto:H, normal:SIGMA[:C] or zoned:A/S:...",
+	},
+	{
+		.name = "rate_iops",
+		.type = BENCH_OPT_UINT,
+		FIELD(rate_iops),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "Open loop: issue this many I/Os per second; 0 = closed loop.",
+	},
+	{
+		.name = "rate_process",
+		.type = BENCH_OPT_ENUM,
+		FIELD(rate_process),
+		.def = "linear",
+		.values = rate_process_values,
+		.help = "Open-loop arrivals: evenly spaced, or a Poisson process.",
+	},
+	{
+		.name = "thinktime",
+		.type = BENCH_OPT_TIME,
+		FIELD(thinktime_ns),
+		.def = "0",
+		.min = 0,
+		.max = 3600 * NS_PER_S,
+		.bare_ns = NS_PER_US,
+		.help = "Pause before every thinktime_blocks-th I/O (bare number: us).",
+	},
+	{
+		.name = "thinktime_spin",
+		.type = BENCH_OPT_TIME,
+		FIELD(thinktime_spin_ns),
+		.def = "0",
+		.min = 0,
+		.max = 3600 * NS_PER_S,
+		.bare_ns = NS_PER_US,
+		.help = "Of thinktime, spin this long (bare number: us).",
+	},
+	{
+		.name = "thinktime_blocks",
+		.type = BENCH_OPT_UINT,
+		FIELD(thinktime_blocks),
+		.def = "1",
+		.min = 1,
+		.max = UINT32_MAX,
+		.help = "I/Os between two think times.",
+	},
+	{
+		.name = "verify",
+		.type = BENCH_OPT_ENUM,
+		FIELD(verify),
+		.def = "0",
+		.values = verify_values,
+		.help = "pattern: writes carry a seeded pattern, reads check it.",
+	},
+	{
+		.name = "read_iolog",
+		.type = BENCH_OPT_STRING,
+		FIELD(read_iolog),
+		.def = "",
+		.min = 0,
+		.help = "Replay this trace (fio iolog, blkparse text, MSR CSV).",
+	},
+	{
+		.name = "trace-format",
+		.type = BENCH_OPT_ENUM,
+		FIELD(trace_format),
+		.def = "auto",
+		.values = trace_format_values,
+		.help = "Format of read_iolog; auto looks at its first line.",
+	},
+	{
+		.name = "replay_no_stall",
+		.type = BENCH_OPT_BOOL,
+		FIELD(replay_no_stall),
+		.def = "0",
+		.help = "Replay as fast as iodepth allows, ignoring the timestamps.",
+	},
+	{
+		.name = "replay_time_scale",
+		.type = BENCH_OPT_UINT,
+		FIELD(replay_time_scale),
+		.def = "100",
+		.min = 1,
+		.max = 1000000,
+		.help = "Replay pace in percent of the trace's: 200 = twice as fast.",
+	},
+	{
+		.name = "trace-skip-bad",
+		.type = BENCH_OPT_BOOL,
+		FIELD(trace_skip_bad),
+		.def = "0",
+		.help = "Count and skip malformed trace lines instead of stopping.",
+	},
+	{
+		.name = "blkparse-action",
+		.type = BENCH_OPT_ENUM,
+		FIELD(blkparse_action),
+		.def = "Q",
+		.values = blkparse_action_values,
+		.help = "blkparse events replayed: Q (queued) or D (issued).",
 	},
 };
 
@@ -640,6 +818,27 @@ static int set_unsigned(struct bench_config *cfg, const struct bench_opt *o,
 				err, len);
 		break;
 	case BENCH_OPT_SIZE:
+		if (o->pct_offset) {
+			size_t n = strlen(value);
+			unsigned int pct = 0;
+
+			/* Bytes from now on, unless this is a percentage. */
+			memcpy((char *)cfg + o->pct_offset, &pct, sizeof(pct));
+			if (n > 1 && value[n - 1] == '%') {
+				ret = parse_digits(value, false, &v, &end);
+				if (ret || end != value + n - 1 || v < 1 ||
+				    v > 100)
+					return opt_err(
+						o, value,
+						"bad percentage (allowed 1%..100% of the file)",
+						err, len);
+				pct = (unsigned int)v;
+				memcpy((char *)cfg + o->pct_offset, &pct,
+				       sizeof(pct));
+				store_u(cfg, o, 0);
+				return 0;
+			}
+		}
 		ret = parse_scaled(value, size_units, ARRAY_SIZE(size_units),
 				   &v);
 		if (ret == -EINVAL)
@@ -651,6 +850,15 @@ static int set_unsigned(struct bench_config *cfg, const struct bench_opt *o,
 	default: /* BENCH_OPT_TIME */
 		ret = parse_scaled(value, time_units, ARRAY_SIZE(time_units),
 				   &v);
+		/* A bare number in the option's own unit (fio's thinktime). */
+		if (!ret && o->bare_ns && value[0] &&
+		    !value[strspn(value, "0123456789")]) {
+			v /= NS_PER_S;
+			if (v > UINT64_MAX / o->bare_ns)
+				ret = -ERANGE;
+			else
+				v *= o->bare_ns;
+		}
 		if (ret == -EINVAL)
 			return opt_err(
 				o, value,
@@ -727,6 +935,14 @@ static int set_value(struct bench_config *cfg, const struct bench_opt *o,
 			return opt_err(o, value, "empty", err, len);
 		if (n >= o->size)
 			return opt_err(o, value, "too long", err, len);
+		if (o->check) {
+			char why[256];
+
+			if (o->check(value, why, sizeof(why))) {
+				err_set(err, len, "--%s", why);
+				return -EINVAL;
+			}
+		}
 		memcpy(field, value, n + 1);
 		return 0;
 	}
@@ -765,7 +981,8 @@ int bench_config_check(const struct bench_config *cfg, char *err, size_t len)
 {
 	char size[32], bs[32];
 
-	if (cfg->size_bytes < cfg->bs_bytes) {
+	/* A percentage is checked once resolved to bytes. */
+	if (!cfg->size_pct && cfg->size_bytes < cfg->bs_bytes) {
 		format_scaled(cfg->size_bytes, size_units,
 			      ARRAY_SIZE(size_units), size, sizeof(size));
 		format_scaled(cfg->bs_bytes, size_units, ARRAY_SIZE(size_units),
@@ -794,6 +1011,16 @@ int bench_opt_format(const struct bench_config *cfg, const struct bench_opt *o,
 		n = snprintf(buf, len, "%" PRIu64, load_u(cfg, o));
 		break;
 	case BENCH_OPT_SIZE:
+		if (o->pct_offset) {
+			unsigned int pct;
+
+			memcpy(&pct, (const char *)cfg + o->pct_offset,
+			       sizeof(pct));
+			if (pct) {
+				n = snprintf(buf, len, "%u%%", pct);
+				break;
+			}
+		}
 		n = format_scaled(load_u(cfg, o), size_units,
 				  ARRAY_SIZE(size_units), buf, len);
 		break;

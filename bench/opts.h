@@ -38,6 +38,7 @@
  *   SIZE    bytes: a whole number with an optional suffix k, m, g, t or p
  *           (also kb/kib, mb/mib, ...; any case), all powers of 1024 as
  *           with fio's default kb_base=1024; a bare number is bytes.
+ *           size and offset also take "N%" of the file (1..100).
  *   TIME    a whole number with an optional unit ns, us, ms, s, m (or
  *           min) or h; a bare number is seconds, as in fio.  Stored in ns.
  *   BOOL    0, 1, true, false (also yes, no, on, off; any case).
@@ -156,6 +157,57 @@ struct bench_config {
 	unsigned int indirect_segments; /* frontend, 0 = none */
 	unsigned int backend_max_indirect; /* backend advertises */
 	unsigned int tasks;		   /* frontend task pool, 0 = ring */
+
+	/* Workloads (docs/workloads.md). */
+	uint64_t offset_bytes; /* start of the I/O region in the file */
+	bool norandommap;      /* random: independent draws */
+	char bsrange[64];      /* "MIN-MAX" or "" */
+	char bssplit[512];     /* "SIZE/PCT:..." or "" */
+	char random_distribution[512];
+	uint64_t rate_iops;	    /* 0 = closed loop */
+	unsigned int rate_process;  /* enum bench_rate_process */
+	uint64_t thinktime_ns;	    /* pause every thinktime_blocks I/Os */
+	uint64_t thinktime_spin_ns; /* of which busy */
+	unsigned int thinktime_blocks;
+	unsigned int verify;		 /* enum bench_verify */
+	char read_iolog[BENCH_PATH_MAX]; /* trace to replay, "" = none */
+	unsigned int trace_format;	 /* enum bench_trace_format */
+	bool replay_no_stall;		 /* replay as fast as possible */
+	unsigned int replay_time_scale;	 /* percent; 200 = twice as fast */
+	bool trace_skip_bad;		 /* count and skip bad lines */
+	unsigned int blkparse_action;	 /* enum bench_blkparse_action */
+	/*
+	 * size=N% and offset=N%: percent of the existing file's size, 1..100,
+	 * resolved to bytes when a run starts; 0 = the _bytes field holds it.
+	 */
+	unsigned int size_pct;
+	unsigned int offset_pct;
+};
+
+/* struct bench_config.rate_process. */
+enum bench_rate_process {
+	BENCH_RATE_LINEAR,
+	BENCH_RATE_POISSON,
+};
+
+/* struct bench_config.verify. */
+enum bench_verify {
+	BENCH_VERIFY_NONE,
+	BENCH_VERIFY_PATTERN,
+};
+
+/* struct bench_config.trace_format, in workloads/trace.h's order. */
+enum bench_trace_format {
+	BENCH_TRACE_AUTO,
+	BENCH_TRACE_IOLOG,
+	BENCH_TRACE_BLKPARSE,
+	BENCH_TRACE_MSR,
+};
+
+/* struct bench_config.blkparse_action. */
+enum bench_blkparse_action {
+	BENCH_BLKPARSE_Q,
+	BENCH_BLKPARSE_D,
 };
 
 enum bench_opt_type {
@@ -186,6 +238,18 @@ struct bench_opt {
 	size_t size;		   /* sizeof the field */
 	const char *const *values; /* ENUM: NULL-terminated */
 	uint64_t align;		   /* SIZE: must be a multiple; 0 = any */
+	/* TIME: the unit of a bare number in ns; 0 = seconds. */
+	uint64_t bare_ns;
+	/*
+	 * STRING: checks a value before it is stored; returns 0 or
+	 * -EINVAL with a one-line reason in err.  NULL = any string.
+	 */
+	int (*check)(const char *value, char *err, size_t len);
+	/*
+	 * SIZE: where an "N%" value (1..100) is stored, an unsigned int in
+	 * struct bench_config (fio's percentages of the file); 0 = bytes only.
+	 */
+	size_t pct_offset;
 };
 
 /*

@@ -205,13 +205,24 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	 * Little's law: throughput times mean latency against the measured
 	 * time-average of I/Os in flight over the same interval.
 	 */
-	double predicted = ratio(done, t) * hist_mean(&all) / 1e9;
+	/*
+	 * In open loop the latency also holds the wait before issue (the
+	 * lag), which is not time in flight: take it out.
+	 */
+	double lag = ratio((double)fe->sched_lag_sum_ns, (double)fe->sched_ios);
+	double predicted = ratio(done, t) * (hist_mean(&all) - lag) / 1e9;
 	double measured = ratio((double)fe->inflight_area_ns, t * 1e9);
 
 	put(ms, "little_in_flight_predicted", predicted);
 	put(ms, "little_in_flight_measured", measured);
 	put(ms, "little_deviation_pct",
 	    measured > 0 ? 100.0 * fabs(predicted - measured) / measured : 0);
+
+	/* Open loop: how far behind its schedule the issuer fell. */
+	put(ms, "sched_ios", (double)fe->sched_ios);
+	put(ms, "sched_lag_mean_ns",
+	    ratio((double)fe->sched_lag_sum_ns, (double)fe->sched_ios));
+	put(ms, "sched_lag_max_ns", (double)fe->sched_lag_max_ns);
 }
 
 bool bench_report_conserved(const struct engine_result *res)
@@ -452,6 +463,21 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	opt(out, cfg, "target");
 	opt(out, cfg, "filename");
 	opt(out, cfg, "direct");
+	/* The workload options, where they differ from the plain job. */
+	if (cfg->bsrange[0])
+		opt(out, cfg, "bsrange");
+	if (cfg->bssplit[0])
+		opt(out, cfg, "bssplit");
+	if (strcmp(cfg->random_distribution, "random"))
+		opt(out, cfg, "random_distribution");
+	if (cfg->rate_iops) {
+		opt(out, cfg, "rate_iops");
+		opt(out, cfg, "rate_process");
+	}
+	if (cfg->verify)
+		opt(out, cfg, "verify");
+	if (cfg->read_iolog[0])
+		opt(out, cfg, "read_iolog");
 	fprintf(out, "\n  model:");
 	opt(out, cfg, "ring-order");
 	fprintf(out, " (%u entries)", ring_entries(cfg->ring_order));
@@ -530,6 +556,13 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		get(ms, "little_in_flight_predicted"),
 		get(ms, "little_in_flight_measured"),
 		get(ms, "little_deviation_pct"));
+	if (fe->sched_ios)
+		fprintf(out,
+			"  open loop: %" PRIu64 " I/Os on schedule, issued "
+			"late by mean %.2f us, max %.1f us (latency counts "
+			"from the intended time)\n",
+			fe->sched_ios, get(ms, "sched_lag_mean_ns") / 1e3,
+			get(ms, "sched_lag_max_ns") / 1e3);
 	if (fe->disabled)
 		fprintf(out, "  frontend disabled the device: %s\n", fe->error);
 	if (res->be.dead)

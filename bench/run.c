@@ -13,8 +13,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/jobfile.h"
 #include "bench/report.h"
 #include "bench/run.h"
+#include "workloads/trace.h"
 
 static atomic_bool interrupted;
 
@@ -56,6 +58,49 @@ static const char *const target_map[] = {
 	[BENCH_TARGET_MEM] = "mem",
 	[BENCH_TARGET_URING] = "uring",
 };
+
+/*
+ * The workload options added for job files, distributions, open loop and
+ * traces (docs/workloads.md), on top of what bench_engine_config() sets.
+ */
+static int bench_workload_config(const struct bench_config *cfg,
+				 struct wl_config *wc, char *err,
+				 size_t err_len)
+{
+	char why[256];
+
+	wc->offset_bytes = cfg->offset_bytes;
+	wc->norandommap = cfg->norandommap;
+	if (cfg->bsrange[0] && cfg->bssplit[0]) {
+		snprintf(err, err_len,
+			 "--bsrange and --bssplit: give one of them");
+		return -EINVAL;
+	}
+	if (wl_bsrange_parse(cfg->bsrange, wc, why, sizeof(why)) ||
+	    wl_bssplit_parse(cfg->bssplit, wc, why, sizeof(why)) ||
+	    wl_dist_parse(cfg->random_distribution, wc, why, sizeof(why))) {
+		snprintf(err, err_len, "--%s", why);
+		return -EINVAL;
+	}
+	wc->rate_iops = cfg->rate_iops;
+	wc->rate_process = cfg->rate_process == BENCH_RATE_POISSON ?
+				   WL_RATE_POISSON :
+				   WL_RATE_LINEAR;
+	wc->thinktime_ns = cfg->thinktime_ns;
+	wc->thinktime_spin_ns = cfg->thinktime_spin_ns;
+	wc->thinktime_blocks = cfg->thinktime_blocks;
+	if (cfg->read_iolog[0] && cfg->rate_iops) {
+		snprintf(err, err_len,
+			 "--rate_iops with --read_iolog: a trace keeps its own "
+			 "time (use --replay_time_scale)");
+		return -EINVAL;
+	}
+	if (wl_config_check(wc, why, sizeof(why))) {
+		snprintf(err, err_len, "workload: %s", why);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 int bench_engine_config(const struct bench_config *cfg,
 			struct engine_config *ec, char *err, size_t err_len)
@@ -102,18 +147,22 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->workload.size_bytes = cfg->size_bytes;
 	ec->workload.rwmixread = cfg->rwmixread;
 	ec->workload.seed = cfg->seed;
+	if (bench_workload_config(cfg, &ec->workload, err, err_len))
+		return -EINVAL;
+	ec->verify = cfg->verify == BENCH_VERIFY_PATTERN;
 	/*
 	 * Time based, like fio --time_based: with a runtime the workload
 	 * wraps over the file until the time is up; without one it covers
 	 * the file once.  io_size bounds either.
 	 */
 	ec->workload.io_limit_bytes = cfg->io_limit_bytes;
-	if (!cfg->runtime_ns && !cfg->io_limit_bytes)
+	if (!cfg->runtime_ns && !cfg->io_limit_bytes && !cfg->read_iolog[0])
 		ec->workload.io_limit_bytes = cfg->size_bytes;
 	ec->runtime_ns = cfg->runtime_ns;
 	ec->target = target_find(target_map[cfg->target]);
 	ec->target_cfg.path = cfg->filename;
-	ec->target_cfg.size_bytes = cfg->size_bytes;
+	/* The file holds the region [offset, offset + size). */
+	ec->target_cfg.size_bytes = cfg->offset_bytes + cfg->size_bytes;
 	ec->target_cfg.direct = cfg->direct;
 	ec->target_cfg.allow_blockdev = cfg->allow_blockdev;
 	ec->evtchn.latency_ns = cfg->evtchn_latency_ns;
@@ -188,51 +237,314 @@ int bench_layout_file(const char *path, uint64_t size, char *err,
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: blkring run [OPTIONS]\n"
+		"usage: blkring run [OPTIONS] [JOBFILE]\n"
 		"\n"
 		"Runs one workload through the modelled Xen block frontend, "
 		"shared ring,\nevent channel and backend to a target, and "
-		"reports what happened.\nExit status: 0 all I/O accounted, 1 "
+		"reports what happened.\nA fio-style JOBFILE runs its jobs "
+		"one after another; options given\non the command line "
+		"override the file's.\nExit status: 0 all I/O accounted, 1 "
 		"I/O lost or failed, 2 bad input,\n130 interrupted.\n"
 		"\noptions:\n");
 	bench_opts_help(out);
 }
 
-int bench_run_config(const struct bench_config *cfg, atomic_bool *interrupt,
+/* Worse of two exit statuses: usage > failed > interrupted > ok. */
+static int worse(int a, int b)
+{
+	static const int rank[] = { BENCH_EXIT_OK, BENCH_EXIT_INTERRUPTED,
+				    BENCH_EXIT_FAILED, BENCH_EXIT_USAGE };
+	int ra = 0, rb = 0;
+
+	for (int i = 0; i < 4; i++) {
+		if (a == rank[i])
+			ra = i;
+		if (b == rank[i])
+			rb = i;
+	}
+	return ra >= rb ? a : b;
+}
+
+/* Opens the trace of @cfg, if any, into *@out. */
+static int open_trace(const struct bench_config *cfg, struct wl_trace **out,
+		      char *err, size_t err_len)
+{
+	static const enum wl_trace_format fmt_map[] = {
+		[BENCH_TRACE_AUTO] = WL_TRACE_AUTO,
+		[BENCH_TRACE_IOLOG] = WL_TRACE_IOLOG,
+		[BENCH_TRACE_BLKPARSE] = WL_TRACE_BLKPARSE,
+		[BENCH_TRACE_MSR] = WL_TRACE_MSR,
+	};
+	struct wl_trace_config tc;
+	char why[512];
+	int rc;
+
+	*out = NULL;
+	if (!cfg->read_iolog[0])
+		return 0;
+	wl_trace_config_default(&tc);
+	tc.path = cfg->read_iolog;
+	tc.format = fmt_map[cfg->trace_format];
+	tc.skip_bad = cfg->trace_skip_bad;
+	tc.no_stall = cfg->replay_no_stall;
+	tc.time_scale_pct = cfg->replay_time_scale;
+	tc.blkparse_action = cfg->blkparse_action == BENCH_BLKPARSE_D ? 'D' :
+									'Q';
+	rc = wl_trace_open(&tc, out, why, sizeof(why));
+	if (rc)
+		snprintf(err, err_len, "--read_iolog: %.400s", why);
+	return rc;
+}
+
+/* @pct percent of @bytes, rounded down to 512. */
+static uint64_t pct_of(uint64_t bytes, unsigned int pct)
+{
+	return (uint64_t)((unsigned __int128)bytes * pct / 100) / 512 * 512;
+}
+
+/*
+ * Resolves size=N% and offset=N% against the size of the existing file,
+ * as fio does: the offset first, then the size, capped at the end of the
+ * file, both rounded down to 512 bytes.
+ */
+static int resolve_pct(struct bench_config *cfg, char *err, size_t err_len)
+{
+	struct stat st;
+	uint64_t file;
+
+	if (!cfg->size_pct && !cfg->offset_pct)
+		return 0;
+	if (cfg->target != BENCH_TARGET_URING || stat(cfg->filename, &st) < 0 ||
+	    !S_ISREG(st.st_mode)) {
+		snprintf(err, err_len,
+			 "--size or --offset in percent: needs target=uring "
+			 "and an existing regular file (--filename=%.256s)",
+			 cfg->filename);
+		return -EINVAL;
+	}
+	file = (uint64_t)st.st_size;
+	if (cfg->offset_pct)
+		cfg->offset_bytes = pct_of(file, cfg->offset_pct);
+	if (cfg->size_pct)
+		cfg->size_bytes = pct_of(file, cfg->size_pct);
+	if (cfg->offset_bytes > file)
+		cfg->offset_bytes = file;
+	if (cfg->size_bytes > file - cfg->offset_bytes)
+		cfg->size_bytes = (file - cfg->offset_bytes) / 512 * 512;
+	cfg->size_pct = 0;
+	cfg->offset_pct = 0;
+	return 0;
+}
+
+/* What the jobs of a job file add up to. */
+struct job_sum {
+	unsigned int jobs;
+	uint64_t ios, bytes, failed;
+	uint64_t elapsed_ns; /* the jobs' times, one after another */
+};
+
+/*
+ * Runs one configuration and reports it to @out, adding it to @sum (or
+ * NULL).  Returns the exit status of this run.
+ */
+/*
+ * Runs one configuration with the trace it names (if any) and reports
+ * nothing.  Returns 0, 1 when a replay stopped on a malformed trace line
+ * (the run itself is valid and reported), or -errno with a reason.
+ */
+int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 		     struct engine_result *res, struct bench_rec *rec,
 		     char *err, size_t err_len)
 {
+	struct bench_config resolved = *cfg_in, *cfg = &resolved;
 	struct engine_config ec;
+	struct wl_trace *trace = NULL;
+	struct wl_trace_stats ts;
 	int rc;
 
-	rc = bench_engine_config(cfg, &ec, err, err_len);
+	rc = resolve_pct(cfg, err, err_len);
+	if (rc == 0)
+		rc = bench_config_check(cfg, err, err_len);
+	if (rc == 0)
+		rc = bench_engine_config(cfg, &ec, err, err_len);
+	if (rc == 0 && cfg->target == BENCH_TARGET_URING)
+		rc = bench_layout_file(cfg->filename,
+				       cfg->offset_bytes + cfg->size_bytes, err,
+				       err_len);
+	if (rc == 0)
+		rc = open_trace(cfg, &trace, err, err_len);
 	if (rc < 0)
 		return rc;
-	if (cfg->target == BENCH_TARGET_URING) {
-		rc = bench_layout_file(cfg->filename, cfg->size_bytes, err,
-				       err_len);
-		if (rc < 0)
-			return rc;
-	}
+	ec.workload.trace = trace;
+	if (cfg->thinktime_ns)
+		fprintf(stderr,
+			"blkring run: warning: thinktime is generated "
+			"(struct wl_io.think_ns) but the frontend does not "
+			"pause for it yet\n");
 	bench_rec_init(rec);
 	ec.complete = bench_rec_complete;
 	ec.complete_ctx = rec;
-	ec.verify = false;
 	ec.interrupt = interrupt;
-	return engine_run(&ec, res, err, err_len);
+	rc = engine_run(&ec, res, err, err_len);
+	if (trace) {
+		wl_trace_stats(trace, &ts);
+		fprintf(stderr,
+			"blkring run: trace %s (%s%s): %llu lines, %llu I/Os "
+			"(%llu split), %llu lines skipped, %llu malformed "
+			"skipped\n",
+			cfg->read_iolog, wl_trace_format_name(ts.format),
+			ts.format == WL_TRACE_IOLOG ?
+				(ts.iolog_version == 2 ? " v2" : " v3") :
+				"",
+			(unsigned long long)ts.lines,
+			(unsigned long long)ts.ios,
+			(unsigned long long)ts.split,
+			(unsigned long long)ts.skipped,
+			(unsigned long long)ts.skipped_bad);
+		if (rc == 0 && wl_trace_error(trace)[0]) {
+			fprintf(stderr, "blkring run: replay stopped: %s\n",
+				wl_trace_error(trace));
+			rc = 1;
+		}
+		wl_trace_close(trace);
+	}
+	return rc;
+}
+
+/*
+ * Runs one configuration and reports it to @out, adding it to @sum (or
+ * NULL).  Returns the exit status of this run.
+ */
+static int run_one(const struct bench_config *cfg_in, FILE *out,
+		   struct job_sum *sum)
+{
+	struct bench_config resolved = *cfg_in, *cfg = &resolved;
+	static struct engine_result res;
+	static struct bench_rec rec;
+	struct sigaction sa = { .sa_handler = on_sigint };
+	char err[512];
+	int64_t started;
+	int rc, status = BENCH_EXIT_OK;
+
+	/* Resolved here too, so that the report shows the bytes. */
+	if (resolve_pct(cfg, err, sizeof(err)) < 0) {
+		fprintf(stderr, "blkring run: %s\n", err);
+		return BENCH_EXIT_USAGE;
+	}
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	started = (int64_t)time(NULL);
+	rc = bench_run_config(cfg, &interrupted, &res, &rec, err, sizeof(err));
+	signal(SIGINT, SIG_DFL);
+	if (rc < 0) {
+		fprintf(stderr, "blkring run: %s\n", err);
+		return BENCH_EXIT_USAGE;
+	}
+	if (rc == 1)
+		status = BENCH_EXIT_USAGE;
+	bench_report(out, cfg, &res, &rec, started);
+	if (sum) {
+		sum->jobs++;
+		sum->ios += res.fe.ios_completed;
+		sum->failed += res.fe.ios_failed;
+		sum->bytes += rec.bytes[0] + rec.bytes[1];
+		sum->elapsed_ns += res.end_ns - res.start_ns;
+	}
+	if (!bench_report_conserved(&res)) {
+		fprintf(stderr, "blkring run: I/O lost or the device failed: "
+				"see the conservation line\n");
+		return worse(status, BENCH_EXIT_FAILED);
+	}
+	if (res.fe.verify_errors) {
+		fprintf(stderr,
+			"blkring run: verify: %llu bytes read back wrong\n",
+			(unsigned long long)res.fe.verify_errors);
+		status = worse(status, BENCH_EXIT_FAILED);
+	}
+	if (res.interrupted)
+		return worse(status, BENCH_EXIT_INTERRUPTED);
+	return worse(status,
+		     res.fe.ios_failed ? BENCH_EXIT_FAILED : BENCH_EXIT_OK);
+}
+
+static int run_jobfile(const char *path, int argc, char **argv, FILE *out)
+{
+	struct bench_jobfile *jf;
+	struct bench_config cfg;
+	struct job_sum sum = { 0 };
+	char err[1024];
+	int status = BENCH_EXIT_OK, first_arg;
+	size_t njobs;
+
+	if (bench_jobfile_load(path, stderr, &jf, err, sizeof(err)) < 0) {
+		fprintf(stderr, "blkring run: %s\n", err);
+		return BENCH_EXIT_USAGE;
+	}
+	njobs = bench_jobfile_njobs(jf);
+	if (njobs > 1)
+		fprintf(stderr,
+			"blkring run: %s: %zu jobs run one after another "
+			"(concurrent jobs are not implemented: every job acts "
+			"as if it had stonewall)\n",
+			path, njobs);
+	for (size_t i = 0; i < njobs && status != BENCH_EXIT_INTERRUPTED; i++) {
+		unsigned int clones = bench_jobfile_numjobs(jf, i);
+
+		if (clones > 1)
+			fprintf(stderr,
+				"blkring run: job '%s': numjobs=%u clones run "
+				"one after another, seeds randseed+0..%u "
+				"(concurrent clones are not implemented)\n",
+				bench_jobfile_job_name(jf, i), clones,
+				clones - 1);
+		for (unsigned int c = 0; c < clones; c++) {
+			if (bench_config_default(&cfg) < 0 ||
+			    bench_jobfile_apply(jf, i, &cfg, err, sizeof(err)) <
+				    0 ||
+			    bench_opts_parse(argc, argv, &cfg, &first_arg, err,
+					     sizeof(err)) < 0) {
+				fprintf(stderr, "blkring run: %s\n", err);
+				bench_jobfile_free(jf);
+				return BENCH_EXIT_USAGE;
+			}
+			cfg.seed += c;
+			if (cfg.output_format == BENCH_OUTPUT_NORMAL)
+				fprintf(out, "job '%s' (%zu of %zu)",
+					bench_jobfile_job_name(jf, i), i + 1,
+					njobs);
+			if (cfg.output_format == BENCH_OUTPUT_NORMAL)
+				fprintf(out,
+					clones > 1 ? ", clone %u of %u:\n" :
+						     ":\n",
+					c + 1, clones);
+			status = worse(status, run_one(&cfg, out, &sum));
+			if (interrupted)
+				break;
+		}
+	}
+	bench_jobfile_free(jf);
+	/* The sum, in the text format only: JSON and CSV stay one per job. */
+	if (sum.jobs > 1 && cfg.output_format == BENCH_OUTPUT_NORMAL) {
+		double t = (double)sum.elapsed_ns / 1e9;
+
+		fprintf(out,
+			"all %u jobs (one after another): %llu I/Os, %llu "
+			"failed, %.1f MiB in %.3f s: IOPS=%.0f, BW=%.1fMiB/s\n",
+			sum.jobs, (unsigned long long)sum.ios,
+			(unsigned long long)sum.failed,
+			(double)sum.bytes / 1048576.0, t,
+			t > 0 ? (double)sum.ios / t : 0.0,
+			t > 0 ? (double)sum.bytes / 1048576.0 / t : 0.0);
+	}
+	return status;
 }
 
 int bench_run_main(int argc, char **argv)
 {
 	struct bench_config cfg;
-	struct engine_config ec;
-	static struct engine_result res;
-	static struct bench_rec rec;
-	struct sigaction sa = { .sa_handler = on_sigint };
 	char err[512];
-	int first_arg, rc;
+	int first_arg, rc, status;
 	FILE *out = stdout;
-	int64_t started;
 
 	if (bench_config_default(&cfg) < 0) {
 		fprintf(stderr, "blkring run: bad built-in defaults\n");
@@ -243,16 +555,15 @@ int bench_run_main(int argc, char **argv)
 		usage(stdout);
 		return BENCH_EXIT_OK;
 	}
-	if (rc < 0 || bench_config_check(&cfg, err, sizeof(err)) < 0 ||
-	    bench_engine_config(&cfg, &ec, err, sizeof(err)) < 0) {
+	if (rc < 0) {
 		fprintf(stderr, "blkring run: %s\n", err);
 		return BENCH_EXIT_USAGE;
 	}
-	if (first_arg < argc) {
+	if (argc - first_arg > 1) {
 		fprintf(stderr,
-			"blkring run: '%s': job files are not supported yet "
-			"(allowed: options only)\n",
-			argv[first_arg]);
+			"blkring run: '%s': one job file at most (allowed: "
+			"blkring run [OPTIONS] [JOBFILE])\n",
+			argv[first_arg + 1]);
 		return BENCH_EXIT_USAGE;
 	}
 	if (cfg.output_path[0]) {
@@ -263,30 +574,14 @@ int bench_run_main(int argc, char **argv)
 			return BENCH_EXIT_USAGE;
 		}
 	}
-
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	started = (int64_t)time(NULL);
-	rc = bench_run_config(&cfg, &interrupted, &res, &rec, err, sizeof(err));
-	signal(SIGINT, SIG_DFL);
-	if (rc < 0) {
-		fprintf(stderr, "blkring run: %s\n", err);
-		if (out != stdout)
-			fclose(out);
-		return BENCH_EXIT_USAGE;
-	}
-	bench_report(out, &cfg, &res, &rec, started);
+	if (first_arg < argc)
+		status = run_jobfile(argv[first_arg], argc, argv, out);
+	else
+		status = run_one(&cfg, out, NULL);
 	if (out != stdout && fclose(out) != 0) {
 		fprintf(stderr, "blkring run: --output=%s: %s\n",
 			cfg.output_path, strerror(errno));
-		return BENCH_EXIT_FAILED;
+		return worse(status, BENCH_EXIT_FAILED);
 	}
-	if (!bench_report_conserved(&res)) {
-		fprintf(stderr, "blkring run: I/O lost or the device failed: "
-				"see the conservation line\n");
-		return BENCH_EXIT_FAILED;
-	}
-	if (res.interrupted)
-		return BENCH_EXIT_INTERRUPTED;
-	return res.fe.ios_failed ? BENCH_EXIT_FAILED : BENCH_EXIT_OK;
+	return status;
 }

@@ -1541,8 +1541,9 @@ static int emit_jobs(const struct sweep_cli *c, const struct bench_sweep *s,
 	unsigned long npoints = bench_sweep_npoints(s);
 	char exe[BENCH_PATH_MAX], path[BENCH_PATH_MAX + 64], key[17];
 	char value[BENCH_PATH_MAX + 32], jobdir[BENCH_PATH_MAX + 16];
+	char def_value[BENCH_PATH_MAX + 32];
 	const struct bench_opt *o;
-	struct bench_config cfg;
+	struct bench_config cfg, def;
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	FILE *f;
 	int rc;
@@ -1550,6 +1551,10 @@ static int emit_jobs(const struct sweep_cli *c, const struct bench_sweep *s,
 	exe[n > 0 ? n : 0] = '\0';
 	if (n <= 0)
 		snprintf(exe, sizeof(exe), "blkring");
+	if (bench_config_default(&def) < 0) {
+		snprintf(err, len, "bad built-in defaults");
+		return -EINVAL;
+	}
 	snprintf(jobdir, sizeof(jobdir), "%s/jobs", c->dir);
 	rc = mkdir_p(jobdir, err, len);
 	if (rc)
@@ -1576,7 +1581,12 @@ static int emit_jobs(const struct sweep_cli *c, const struct bench_sweep *s,
 			bench_opt_for_each(o) {
 				if (key_excluded(o))
 					continue;
+				/* Defaults go without saying: same binary. */
 				bench_opt_format(&cfg, o, value, sizeof(value));
+				bench_opt_format(&def, o, def_value,
+						 sizeof(def_value));
+				if (!strcmp(value, def_value))
+					continue;
 				fprintf(f, " --%s=", o->name);
 				bench__shell_word(f, value);
 			}

@@ -176,7 +176,7 @@ static void *frontend_thread(void *arg)
 
 	setup_thread(e, "blkring-front", cfg->frontend_cpu);
 	for (;;) {
-		uint64_t now = mono_ns(), limit;
+		uint64_t now = mono_ns(), limit, due;
 		unsigned int did;
 
 		if (!stopping) {
@@ -210,6 +210,19 @@ static void *frontend_thread(void *arg)
 			continue;
 		limit = stopping ? stop_ns + cfg->drain_timeout_ns :
 				   e->deadline_ns;
+		/*
+		 * Open loop: wake for the next I/O's intended time; closer
+		 * than the hybrid margin, spin (a sleep that short would
+		 * wake late and put the schedule behind).
+		 */
+		due = frontend_next_due_ns(e->fe);
+		if (due && due < limit) {
+			if (due <= mono_ns() + cfg->evtchn.hybrid_margin_ns) {
+				cpu_relax();
+				continue;
+			}
+			limit = due - cfg->evtchn.hybrid_margin_ns;
+		}
 		wait_for(e, &e->irq, -1, NULL, NULL, limit);
 	}
 	e->fe_end_ns = mono_ns();

@@ -55,6 +55,9 @@ struct frontend {
 	struct wl_io next;		/* taken from the workload */
 	bool have_next, exhausted, stopped;
 	bool stalled_depth, stalled_cap, stalled_task, stalled_ring;
+	bool open_loop; /* the workload stamps issue times */
+	bool started;
+	uint64_t t0_ns;		/* the first frontend_submit(): issue_ns 0 */
 	uint64_t area_since_ns; /* last change of inflight */
 	struct frontend_stats st;
 };
@@ -184,6 +187,7 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 								 cfg->iodepth;
 	if (!fe->cfg.push_batch)
 		fe->cfg.push_batch = 1;
+	fe->open_loop = wl_open_loop(cfg->workload);
 	*out = fe;
 	return 0;
 
@@ -361,13 +365,40 @@ static bool peek_next(struct frontend *fe)
 	return true;
 }
 
-/* Admits workload I/Os into the upper queue while iodepth allows. */
+uint64_t frontend_next_due_ns(const struct frontend *fe)
+{
+	/*
+	 * An I/O held by the queue depth waits for a completion, not for
+	 * the clock: the engine then waits for the interrupt as in closed
+	 * loop, rather than spin on a past time.
+	 */
+	if (!fe->open_loop || !fe->started || !fe->have_next ||
+	    fe->stalled_depth)
+		return 0;
+	return fe->t0_ns + fe->next.issue_ns;
+}
+
+/*
+ * Admits workload I/Os into the upper queue while iodepth allows and, in
+ * open loop, their intended time has come.
+ */
 static void admit(struct frontend *fe)
 {
+	if (!fe->started) {
+		fe->started = true;
+		fe->t0_ns = sim_now(fe->cfg.clock);
+	}
 	while (peek_next(fe)) {
 		struct frontend_io *fio;
-		uint64_t now;
+		uint64_t now, due = 0;
 		uint32_t io;
+
+		if (fe->open_loop) {
+			due = fe->t0_ns + fe->next.issue_ns;
+			now = sim_now(fe->cfg.clock);
+			if (now < due)
+				break; /* not yet: the engine waits for it */
+		}
 
 		if (fe->nr_free_ios == 0) {
 			fe->st.iodepth_stalls += !fe->stalled_depth;
@@ -378,11 +409,20 @@ static void admit(struct frontend *fe)
 		fe->have_next = false;
 		now = sim_now(fe->cfg.clock);
 		account_inflight(fe, now);
+		if (fe->open_loop) {
+			uint64_t lag = now - due;
+
+			fe->st.sched_ios++;
+			fe->st.sched_lag_sum_ns += lag;
+			if (lag > fe->st.sched_lag_max_ns)
+				fe->st.sched_lag_max_ns = lag;
+		}
 		io = fe->free_ios[--fe->nr_free_ios];
 		fio = &fe->ios[io];
 		*fio = (struct frontend_io){
 			.offset_bytes = fe->next.offset_bytes,
-			.submit_ns = now,
+			/* Open loop: latency from the intended time. */
+			.submit_ns = fe->open_loop ? due : now,
 			.len_bytes = fe->next.len_bytes,
 			.parts_left =
 				(fe->next.len_bytes + fe->part_bytes - 1) /
@@ -390,7 +430,7 @@ static void admit(struct frontend *fe)
 			.write = fe->next.write,
 		};
 		if (!fe->st.ios_issued)
-			fe->st.first_submit_ns = now;
+			fe->st.first_submit_ns = fio->submit_ns;
 		fe->st.ios_issued++;
 		fe->st.inflight++;
 		fe->upper[(fe->upper_head + fe->upper_len++) % fe->cfg.iodepth] =

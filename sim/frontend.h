@@ -84,6 +84,15 @@ struct frontend_stats {
 	uint64_t pushes;	   /* publications of the request index */
 	uint64_t verify_errors;	   /* bytes that read back wrong */
 	uint64_t inflight_area_ns; /* integral of I/Os in flight over time */
+	/*
+	 * Open loop (the workload stamps issue times): I/Os issued on a
+	 * schedule and how late each was issued past its intended time
+	 * (behind a full queue or a slow thread).  Their latency counts
+	 * from the intended time, so the wait shows (coordinated omission
+	 * corrected).
+	 */
+	uint64_t sched_ios;
+	uint64_t sched_lag_sum_ns, sched_lag_max_ns;
 	uint64_t first_submit_ns, last_complete_ns;
 	unsigned int inflight; /* at the time of the call */
 	bool disabled;	       /* a bad response stopped the device */
@@ -114,12 +123,22 @@ void frontend_destroy(struct frontend *fe);
 
 /*
  * Takes I/Os from the workload while fewer than iodepth are outstanding
- * (they enter the upper queue, and their latency starts), then hands
- * queued I/Os to the miniport while the QD cap and the ring allow,
- * pushing every push_batch I/Os and when the queue runs dry.  Returns the
- * number of I/Os put on the ring.  Frontend thread.
+ * (they enter the upper queue, and their latency starts; in open loop not
+ * before each I/O's intended time, the first call marking the start of
+ * the run), then hands queued I/Os to the miniport while the QD cap, the
+ * task pool and the ring allow, pushing every push_batch I/Os and when
+ * the queue runs dry.  Returns the number of I/Os put on the ring.
+ * Frontend thread.
  */
 unsigned int frontend_submit(struct frontend *fe);
+
+/*
+ * When the next I/O is due (on the clock), if the workload is open loop
+ * and one is waiting for its time; else 0 (nothing scheduled, or the I/O
+ * waits for the queue depth or the ring, that is for an interrupt).  The
+ * engine bounds its wait by it.  Frontend thread.
+ */
+uint64_t frontend_next_due_ns(const struct frontend *fe);
 
 /*
  * The interrupt handler: reaps and validates every response, completes

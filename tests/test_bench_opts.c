@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 34);
+	CU_ASSERT_EQUAL(count, 51);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][34] = {
+	} sets[][51] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -659,6 +659,23 @@ static void test_round_trip(void)
 			{ "indirect-segments", "256" },
 			{ "backend-max-indirect", "0" },
 			{ "tasks", "4096" },
+			{ "offset", "16383p" },
+			{ "norandommap", "1" },
+			{ "bsrange", "512-16m" },
+			{ "bssplit", "4k/12.5:8k:16m/50" },
+			{ "random_distribution", "zoned:60/10:40/90" },
+			{ "rate_iops", "1000000000" },
+			{ "rate_process", "poisson" },
+			{ "thinktime", "1h" },
+			{ "thinktime_spin", "999999999ns" },
+			{ "thinktime_blocks", "4294967295" },
+			{ "verify", "pattern" },
+			{ "read_iolog", "/tmp/t r.csv" },
+			{ "trace-format", "msr" },
+			{ "replay_no_stall", "1" },
+			{ "replay_time_scale", "1000000" },
+			{ "trace-skip-bad", "1" },
+			{ "blkparse-action", "D" },
 		},
 		{
 			{ "rw", "write" },
@@ -695,6 +712,23 @@ static void test_round_trip(void)
 			{ "indirect-segments", "32" },
 			{ "backend-max-indirect", "12" },
 			{ "tasks", "3" },
+			{ "offset", "512" },
+			{ "norandommap", "0" },
+			{ "bsrange", "" },
+			{ "bssplit", "" },
+			{ "random_distribution", "normal:10:25" },
+			{ "rate_iops", "0" },
+			{ "rate_process", "linear" },
+			{ "thinktime", "100" },
+			{ "thinktime_spin", "0" },
+			{ "thinktime_blocks", "1" },
+			{ "verify", "none" },
+			{ "read_iolog", "" },
+			{ "trace-format", "auto" },
+			{ "replay_no_stall", "0" },
+			{ "replay_time_scale", "1" },
+			{ "trace-skip-bad", "0" },
+			{ "blkparse-action", "Q" },
 		},
 	};
 	struct bench_config cfg;
@@ -956,6 +990,13 @@ static void test_command_line_every_option(void)
 			break;
 		case BENCH_OPT_STRING:
 			snprintf(value, sizeof(value), "v-%s", o->name);
+			/* Checked strings need a value of their syntax. */
+			if (!strcmp(o->name, "bsrange"))
+				snprintf(value, sizeof(value), "8k-16k");
+			else if (!strcmp(o->name, "bssplit"))
+				snprintf(value, sizeof(value), "4k/50:8k/50");
+			else if (!strcmp(o->name, "random_distribution"))
+				snprintf(value, sizeof(value), "zipf:1.1");
 			break;
 		}
 		CU_ASSERT_EQUAL(bench_opt_set(&want, o->name, value, NULL, 0),

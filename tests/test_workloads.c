@@ -4,12 +4,15 @@
  * messages, reproducibility from the seed, alignment and bounds of every
  * offset, the random map's once-per-pass coverage for several block
  * counts, uniform draws without the map, the read/write mix, the I/O
- * limit, sequential wrap, and the verification pattern.  Single-threaded;
+ * limit, sequential wrap, the verification pattern, bsrange and bssplit,
+ * the shape of every random_distribution on 10^6 draws, open-loop
+ * arrival times and think time.  Single-threaded;
  * fixed seeds and bounded counts.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -801,6 +804,419 @@ static void test_pattern_detects(void)
 	}
 }
 
+/* ---- Block sizes -------------------------------------------------------- */
+
+#define DRAWS 1000000u
+
+static void test_bs_parsers(void)
+{
+	static const struct {
+		int which; /* 0 bsrange, 1 bssplit, 2 random_distribution */
+		const char *s;
+		bool ok;
+		const char *why; /* a part of the message when refused */
+	} cases[] = {
+		{ 0, "4k-64k", true, NULL },
+		{ 0, "512-512", true, NULL },
+		{ 0, "", true, NULL },
+		{ 0, "64k-4k", false, "0 < MIN <= MAX" },
+		{ 0, "4k", false, "not MIN-MAX" },
+		{ 0, "1000-4k", false, "multiples of 512" },
+		{ 1, "4k/70:64k/30", true, NULL },
+		{ 1, "4k/50:8k:16k", true, NULL },
+		{ 1, "4k/12.5:8k/87.5", true, NULL },
+		{ 1, "4k/70:64k/20", false, "sum to 90" },
+		{ 1, "4k/70:64k/40", false, "percentage" },
+		{ 1, "1000/100", false, "not a block size" },
+		{ 1, "4k/x", false, "not a percentage" },
+		{ 1, "4k/50,8k/50", false, "not supported" },
+		{ 1, "4k/50:", false, "empty entry" },
+		{ 1, "4k/1.00001:8k", false, "not a percentage" },
+		{ 2, "random", true, NULL },
+		{ 2, "zipf:1.2", true, NULL },
+		{ 2, "pareto:0.2", true, NULL },
+		{ 2, "normal:10", true, NULL },
+		{ 2, "normal:10:25", true, NULL },
+		{ 2, "zoned:60/10:30/20:10/70", true, NULL },
+		{ 2, "zipf", false, "needs a parameter" },
+		{ 2, "zipf:0", false, "must be > 0" },
+		{ 2, "pareto:1", false, "between 0 and 1" },
+		{ 2, "normal:-1", false, "not a number" },
+		{ 2, "zoned:60/10:30/20", false, "access sums to 90" },
+		{ 2, "zoned:60-10", false, "ACCESS%/SIZE%" },
+		{ 2, "gauss:1", false, "unknown" },
+		{ 2, "random:1", false, "no parameter" },
+		{ 2, "zipf:1.2:3", false, "only normal" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct wl_config cfg, before;
+		char why[256] = "";
+		int rc;
+
+		wl_config_default(&cfg);
+		before = cfg;
+		rc = cases[i].which == 0 ?
+			     wl_bsrange_parse(cases[i].s, &cfg, why,
+					      sizeof(why)) :
+		     cases[i].which == 1 ?
+			     wl_bssplit_parse(cases[i].s, &cfg, why,
+					      sizeof(why)) :
+			     wl_dist_parse(cases[i].s, &cfg, why, sizeof(why));
+		if ((rc == 0) != cases[i].ok ||
+		    (!cases[i].ok && !strstr(why, cases[i].why)))
+			fprintf(stderr, "  case '%s': rc %d, '%s'\n",
+				cases[i].s, rc, why);
+		CU_ASSERT_EQUAL(rc == 0, cases[i].ok);
+		if (cases[i].ok) {
+			CU_ASSERT_EQUAL(wl_config_check(&cfg, why, sizeof(why)),
+					0);
+		} else {
+			CU_ASSERT_PTR_NOT_NULL(strstr(why, cases[i].why));
+			/* A refused value leaves the config as it was. */
+			CU_ASSERT(memcmp(&cfg, &before, sizeof(cfg)) == 0);
+		}
+	}
+}
+
+static void test_bssplit_proportions(void)
+{
+	struct wl_config cfg;
+	struct wl *w;
+	struct wl_io io;
+	uint64_t n4 = 0, n16 = 0, n64 = 0;
+	char why[160];
+
+	wl_config_default(&cfg);
+	cfg.rw = WL_RW_RANDRW;
+	cfg.size_bytes = UINT64_C(1) << 30;
+	CU_ASSERT_EQUAL_FATAL(wl_bssplit_parse("4k/70:64k/20:16k", &cfg, why,
+					       sizeof(why)),
+			      0);
+	w = wl_new(&cfg);
+	for (unsigned int i = 0; i < DRAWS; i++) {
+		CU_ASSERT_FATAL(wl_next(w, &io));
+		n4 += io.len_bytes == 4096;
+		n16 += io.len_bytes == 16384;
+		n64 += io.len_bytes == 65536;
+		/* Every I/O lies in the region, aligned to the 4k grid. */
+		if (io.offset_bytes % 4096 ||
+		    io.offset_bytes + io.len_bytes > cfg.size_bytes)
+			CU_FAIL("I/O outside the region or unaligned");
+	}
+	CU_ASSERT_EQUAL(n4 + n16 + n64, DRAWS);
+	/* Binomial sd at 10^6 draws is under 0.05%: 0.3% is > 6 sd. */
+	CU_ASSERT_DOUBLE_EQUAL((double)n4 / DRAWS, 0.70, 0.003);
+	CU_ASSERT_DOUBLE_EQUAL((double)n64 / DRAWS, 0.20, 0.003);
+	CU_ASSERT_DOUBLE_EQUAL((double)n16 / DRAWS, 0.10, 0.003);
+	wl_destroy(w);
+}
+
+static void test_bsrange_uniform(void)
+{
+	struct wl_config cfg;
+	uint64_t count[4] = { 0 }, other = 0;
+	struct wl *w;
+	struct wl_io io;
+	char why[160];
+
+	wl_config_default(&cfg);
+	cfg.rw = WL_RW_READ; /* sequential: offsets follow the lengths */
+	cfg.size_bytes = 64 << 20;
+	CU_ASSERT_EQUAL_FATAL(
+		wl_bsrange_parse("4k-16k", &cfg, why, sizeof(why)), 0);
+	w = wl_new(&cfg);
+	for (unsigned int i = 0; i < DRAWS; i++) {
+		uint64_t prev_end;
+
+		CU_ASSERT_FATAL(wl_next(w, &io));
+		if (io.len_bytes % 4096 == 0 && io.len_bytes >= 4096 &&
+		    io.len_bytes <= 16384)
+			count[io.len_bytes / 4096 - 1]++;
+		else
+			other++;
+		prev_end = io.offset_bytes + io.len_bytes;
+		CU_ASSERT(prev_end <= cfg.size_bytes);
+	}
+	CU_ASSERT_EQUAL(other, 0);
+	for (int k = 0; k < 4; k++)
+		CU_ASSERT_DOUBLE_EQUAL((double)count[k] / DRAWS, 0.25, 0.003);
+	wl_destroy(w);
+}
+
+/* Sequential I/O of mixed sizes: each starts where the last ended. */
+static void test_bssplit_sequential_contiguous(void)
+{
+	struct wl_config cfg;
+	struct wl *w;
+	struct wl_io io;
+	uint64_t next = 0, wraps = 0;
+	char why[160];
+
+	wl_config_default(&cfg);
+	cfg.rw = WL_RW_WRITE;
+	cfg.size_bytes = 1 << 20;
+	CU_ASSERT_EQUAL_FATAL(
+		wl_bssplit_parse("4k/50:12k/50", &cfg, why, sizeof(why)), 0);
+	w = wl_new(&cfg);
+	for (unsigned int i = 0; i < 10000; i++) {
+		CU_ASSERT_FATAL(wl_next(w, &io));
+		if (io.offset_bytes != next) {
+			CU_ASSERT_EQUAL(io.offset_bytes, 0);
+			wraps++;
+		}
+		CU_ASSERT(io.offset_bytes + io.len_bytes <= cfg.size_bytes);
+		next = io.offset_bytes + io.len_bytes;
+	}
+	CU_ASSERT(wraps > 0);
+	wl_destroy(w);
+}
+
+/* ---- Distributions ------------------------------------------------------ */
+
+static struct wl *dist_wl(const char *dist, uint64_t nblocks)
+{
+	struct wl_config cfg = cfg_of(WL_RW_RANDREAD, 4096, nblocks);
+	char why[160];
+
+	CU_ASSERT_EQUAL_FATAL(wl_dist_parse(dist, &cfg, why, sizeof(why)), 0);
+	return wl_new(&cfg);
+}
+
+static void test_dist_uniform_moments(void)
+{
+	const uint64_t n = 100000;
+	struct wl_config cfg = cfg_of(WL_RW_RANDREAD, 4096, n);
+	double sum = 0, sq = 0, mean, var;
+	struct wl *w;
+	struct wl_io io;
+
+	cfg.norandommap = true;
+	w = wl_new(&cfg);
+	for (unsigned int i = 0; i < DRAWS; i++) {
+		double k;
+
+		CU_ASSERT_FATAL(wl_next(w, &io));
+		k = (double)(io.offset_bytes / 4096);
+		sum += k;
+		sq += k * k;
+	}
+	mean = sum / DRAWS;
+	var = sq / DRAWS - mean * mean;
+	/* sd of the mean: n / sqrt(12 * 10^6) ~ 29 blocks; allow 10 sd. */
+	CU_ASSERT_DOUBLE_EQUAL(mean, (double)(n - 1) / 2, 300);
+	CU_ASSERT_DOUBLE_EQUAL(var / ((double)n * n / 12), 1.0, 0.01);
+	wl_destroy(w);
+}
+
+static void test_dist_zipf_shape(void)
+{
+	static const double thetas[] = { 0.8, 1.0, 1.2 };
+	const uint64_t n = 1000;
+	static uint32_t hits[1000];
+
+	for (size_t t = 0; t < ARRAY_SIZE(thetas); t++) {
+		char dist[32];
+		struct wl *w;
+		double h = 0;
+
+		snprintf(dist, sizeof(dist), "zipf:%g", thetas[t]);
+		w = dist_wl(dist, n);
+		memset(hits, 0, sizeof(hits));
+		for (unsigned int i = 0; i < DRAWS; i++) {
+			uint64_t r = wl_draw_rank(w);
+
+			CU_ASSERT_FATAL(r < n);
+			hits[r]++;
+		}
+		for (uint64_t k = 1; k <= n; k++)
+			h += pow((double)k, -thetas[t]);
+		/* The first ranks against k^-theta / H, within 6 sd. */
+		for (uint64_t k = 1; k <= 20; k++) {
+			double p = pow((double)k, -thetas[t]) / h;
+			double sd = sqrt(p * (1 - p) / DRAWS);
+
+			CU_ASSERT_DOUBLE_EQUAL((double)hits[k - 1] / DRAWS, p,
+					       6 * sd + 1e-6);
+		}
+		/* And the tail as a whole: ranks 101..1000. */
+		{
+			double p = 0;
+			uint64_t got = 0;
+
+			for (uint64_t k = 101; k <= n; k++) {
+				p += pow((double)k, -thetas[t]) / h;
+				got += hits[k - 1];
+			}
+			CU_ASSERT_DOUBLE_EQUAL((double)got / DRAWS, p,
+					       6 * sqrt(p * (1 - p) / DRAWS));
+		}
+		wl_destroy(w);
+	}
+}
+
+/* Spread ranks: every block of a small region is reached. */
+static void test_dist_zipf_spread(void)
+{
+	const uint64_t n = 257;
+	struct bits b;
+	struct wl *w = dist_wl("zipf:0.5", n);
+	struct wl_io io;
+	uint64_t seen = 0;
+
+	bits_alloc(&b, n);
+	for (unsigned int i = 0; i < 200000; i++) {
+		CU_ASSERT_FATAL(wl_next(w, &io));
+		CU_ASSERT_FATAL(io.offset_bytes / 4096 < n);
+		seen += !bits_test_and_set(&b, io.offset_bytes / 4096);
+	}
+	CU_ASSERT_EQUAL(seen, n);
+	free(b.w);
+	wl_destroy(w);
+}
+
+static void test_dist_pareto_shape(void)
+{
+	static const double hs[] = { 0.1, 0.2, 0.3 };
+	const uint64_t n = 100000;
+
+	for (size_t t = 0; t < ARRAY_SIZE(hs); t++) {
+		char dist[32];
+		struct wl *w;
+		uint64_t hot = 0;
+		double want = 1 - hs[t];
+
+		snprintf(dist, sizeof(dist), "pareto:%g", hs[t]);
+		w = dist_wl(dist, n);
+		for (unsigned int i = 0; i < DRAWS; i++)
+			hot += wl_draw_rank(w) < (uint64_t)(hs[t] * n);
+		/* A fraction h of the blocks takes 1 - h of the I/O. */
+		CU_ASSERT_DOUBLE_EQUAL((double)hot / DRAWS, want,
+				       6 * sqrt(want * (1 - want) / DRAWS) +
+					       1e-4);
+		wl_destroy(w);
+	}
+}
+
+static void test_dist_normal_moments(void)
+{
+	const uint64_t n = 1000000;
+	struct wl *w = dist_wl("normal:10:30", n);
+	double sum = 0, sq = 0, mean, sd;
+	uint64_t within1 = 0;
+
+	for (unsigned int i = 0; i < DRAWS; i++) {
+		double k = (double)wl_draw_rank(w);
+
+		sum += k;
+		sq += k * k;
+		within1 += fabs(k - 0.3 * (double)n) <= 0.1 * (double)n;
+	}
+	mean = sum / DRAWS;
+	sd = sqrt(sq / DRAWS - mean * mean);
+	/* Center 30%, sigma 10% of the region; truncation (3 sd) is tiny. */
+	CU_ASSERT_DOUBLE_EQUAL(mean / n, 0.30, 0.001);
+	CU_ASSERT_DOUBLE_EQUAL(sd / n, 0.10, 0.001);
+	/* 68.27% within one sigma. */
+	CU_ASSERT_DOUBLE_EQUAL((double)within1 / DRAWS, 0.6827, 0.003);
+	wl_destroy(w);
+}
+
+static void test_dist_zoned_shares(void)
+{
+	const uint64_t n = 100000;
+	struct wl *w = dist_wl("zoned:60/10:30/20:10/70", n);
+	uint64_t z[3] = { 0 };
+	struct wl_io io;
+
+	for (unsigned int i = 0; i < DRAWS; i++) {
+		uint64_t b;
+
+		CU_ASSERT_FATAL(wl_next(w, &io));
+		b = io.offset_bytes / 4096;
+		z[b < n / 10 ? 0 : b < 3 * n / 10 ? 1 : 2]++;
+	}
+	CU_ASSERT_DOUBLE_EQUAL((double)z[0] / DRAWS, 0.60, 0.003);
+	CU_ASSERT_DOUBLE_EQUAL((double)z[1] / DRAWS, 0.30, 0.003);
+	CU_ASSERT_DOUBLE_EQUAL((double)z[2] / DRAWS, 0.10, 0.003);
+	wl_destroy(w);
+}
+
+/* ---- Open loop and think time ------------------------------------------- */
+
+static void test_rate_linear(void)
+{
+	struct wl_config cfg = cfg_of(WL_RW_RANDREAD, 4096, 1000);
+	struct wl *w;
+	struct wl_io io;
+
+	cfg.rate_iops = 3000; /* 333333.33 ns apart: no drift allowed */
+	w = wl_new(&cfg);
+	CU_ASSERT_TRUE(wl_open_loop(w));
+	for (uint64_t i = 0; i < 30001; i++) {
+		CU_ASSERT_FATAL(wl_next(w, &io));
+		CU_ASSERT_EQUAL(io.issue_ns, i * 1000000000u / 3000);
+	}
+	CU_ASSERT_EQUAL(io.issue_ns, UINT64_C(10000000000));
+	wl_destroy(w);
+}
+
+static void test_rate_poisson(void)
+{
+	struct wl_config cfg = cfg_of(WL_RW_RANDREAD, 4096, 1000);
+	const double mean_ns = 1e9 / 20000;
+	double sum = 0, sq = 0, m, cv;
+	uint64_t prev = 0, longer = 0;
+	struct wl *w;
+	struct wl_io io;
+
+	cfg.rate_iops = 20000;
+	cfg.rate_process = WL_RATE_POISSON;
+	w = wl_new(&cfg);
+	CU_ASSERT_FATAL(wl_next(w, &io));
+	CU_ASSERT_EQUAL(io.issue_ns, 0);
+	for (unsigned int i = 0; i < DRAWS; i++) {
+		double gap;
+
+		CU_ASSERT_FATAL(wl_next(w, &io));
+		CU_ASSERT_FATAL(io.issue_ns >= prev);
+		gap = (double)(io.issue_ns - prev);
+		prev = io.issue_ns;
+		sum += gap;
+		sq += gap * gap;
+		longer += gap > mean_ns;
+	}
+	m = sum / DRAWS;
+	cv = sqrt(sq / DRAWS - m * m) / m;
+	/* Exponential gaps: mean 1/rate, CV 1, P(gap > mean) = 1/e. */
+	CU_ASSERT_DOUBLE_EQUAL(m / mean_ns, 1.0, 0.01);
+	CU_ASSERT_DOUBLE_EQUAL(cv, 1.0, 0.01);
+	CU_ASSERT_DOUBLE_EQUAL((double)longer / DRAWS, exp(-1), 0.003);
+	wl_destroy(w);
+}
+
+static void test_closed_loop_and_thinktime(void)
+{
+	struct wl_config cfg = cfg_of(WL_RW_RANDREAD, 4096, 1000);
+	struct wl *w;
+	struct wl_io io;
+
+	cfg.thinktime_ns = 5000;
+	cfg.thinktime_spin_ns = 1000;
+	cfg.thinktime_blocks = 4;
+	w = wl_new(&cfg);
+	CU_ASSERT_FALSE(wl_open_loop(w));
+	for (unsigned int i = 0; i < 100; i++) {
+		CU_ASSERT_FATAL(wl_next(w, &io));
+		CU_ASSERT_EQUAL(io.issue_ns, 0);
+		CU_ASSERT_EQUAL(io.think_ns, i && i % 4 == 0 ? 5000u : 0u);
+		CU_ASSERT_EQUAL(io.think_spin_ns, i && i % 4 == 0 ? 1000u : 0u);
+	}
+	wl_destroy(w);
+	cfg.thinktime_spin_ns = 6000;
+	CU_ASSERT_EQUAL(wl_config_check(&cfg, NULL, 0), -EINVAL);
+}
+
 int cu_register(void)
 {
 	CU_pSuite s;
@@ -829,5 +1245,21 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_pattern_round_trip);
 	CU_ADD_TEST(s, test_pattern_split);
 	CU_ADD_TEST(s, test_pattern_detects);
+	s = CU_add_suite("block_sizes", NULL, NULL);
+	CU_ADD_TEST(s, test_bs_parsers);
+	CU_ADD_TEST(s, test_bssplit_proportions);
+	CU_ADD_TEST(s, test_bsrange_uniform);
+	CU_ADD_TEST(s, test_bssplit_sequential_contiguous);
+	s = CU_add_suite("distributions", NULL, NULL);
+	CU_ADD_TEST(s, test_dist_uniform_moments);
+	CU_ADD_TEST(s, test_dist_zipf_shape);
+	CU_ADD_TEST(s, test_dist_zipf_spread);
+	CU_ADD_TEST(s, test_dist_pareto_shape);
+	CU_ADD_TEST(s, test_dist_normal_moments);
+	CU_ADD_TEST(s, test_dist_zoned_shares);
+	s = CU_add_suite("open_loop", NULL, NULL);
+	CU_ADD_TEST(s, test_rate_linear);
+	CU_ADD_TEST(s, test_rate_poisson);
+	CU_ADD_TEST(s, test_closed_loop_and_thinktime);
 	return 0;
 }

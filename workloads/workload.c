@@ -7,39 +7,78 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
+#include "workloads/trace.h"
 #include "workloads/workload.h"
 
 /* Rounds of the random map's bijection; 3 mix every bit into every bit. */
 #define WL_PERM_ROUNDS 3
 
+/*
+ * A keyed bijection of [0, mask] (see workload.h): the random map walks a
+ * counter through one, and the zipf and pareto ranks are spread over the
+ * region by another.
+ */
+struct wl_perm {
+	uint64_t mask;
+	uint64_t add[WL_PERM_ROUNDS];
+	uint64_t mul[WL_PERM_ROUNDS]; /* odd */
+	unsigned int shift[WL_PERM_ROUNDS];
+};
+
+/* The zipf sampler's constants (rejection-inversion, see wl_zipf_draw). */
+struct wl_zipf {
+	double theta, h_x1, h_n, s;
+};
+
 struct wl {
 	struct wl_config cfg;  /* the caller's copy */
-	uint64_t nblocks;      /* whole blocks in the region, >= 1 */
+	uint64_t nblocks;      /* whole grid blocks in the region, >= 1 */
+	uint32_t grid;	       /* bytes per block: divides every length */
+	uint32_t max_len;      /* the longest length drawn */
 	bool random;	       /* random offsets */
 	bool randommap;	       /* ...visiting each block once per pass */
 	bool limited;	       /* io_limit_bytes != 0 */
 	unsigned int read_pct; /* 100: reads only, 0: writes only */
 	uint64_t issued_bytes;
+	uint64_t nios; /* I/Os handed out */
 
 	/* Sequential modes: the next block. */
 	uint64_t seq_blk;
 
-	/* Random map: counter, domain [0, mask], keys of this pass. */
+	/* Random map: counter, keys of this pass. */
 	uint64_t ctr;
-	uint64_t mask;
 	uint64_t pass;
-	uint64_t add[WL_PERM_ROUNDS];
-	uint64_t mul[WL_PERM_ROUNDS]; /* odd */
-	unsigned int shift[WL_PERM_ROUNDS];
+	struct wl_perm map;
+
+	/* Lengths: bsrange steps, bssplit cumulative weights. */
+	uint32_t bs_step, bs_nsteps;
+	uint32_t bs_cum[WL_BSSPLIT_MAX];
+
+	/* Distributions. */
+	struct wl_perm spread; /* rank -> block, fixed keys */
+	struct wl_zipf zipf;
+	double pareto_pow;
+	uint32_t zone_cum[WL_ZONES_MAX];       /* cumulative access, ppm */
+	uint64_t zone_start[WL_ZONES_MAX + 1]; /* first block of each zone */
+
+	/* Open loop: the next Poisson arrival, ns. */
+	double arrival_ns;
 
 	/* Independent streams, so that rwmixread does not move offsets. */
-	uint64_t off_rng; /* norandommap draws */
-	uint64_t mix_rng; /* read/write draws */
+	uint64_t off_rng;  /* norandommap draws */
+	uint64_t mix_rng;  /* read/write draws */
+	uint64_t bs_rng;   /* lengths */
+	uint64_t dist_rng; /* non-uniform offsets */
+	uint64_t rate_rng; /* Poisson gaps */
+
+	char error[320]; /* why the stream ended early */
 };
 
 /* ---- Random numbers ----------------------------------------------------- */
@@ -86,16 +125,38 @@ static inline unsigned int wl_percent(uint64_t r)
 	return (unsigned int)(((unsigned __int128)r * 100) >> 64);
 }
 
-/* ---- The random map ----------------------------------------------------- */
-
-/* Draws the keys of pass w->pass from the seed. */
-static void wl_perm_rekey(struct wl *w)
+/* A double in (0, 1], never 0 so that its logarithm is finite. */
+static inline double wl_unit(uint64_t *s)
 {
-	uint64_t s = w->cfg.seed ^ wl_mix64(w->pass + 1);
+	return ((double)(wl_rng_next(s) >> 11) + 1.0) * 0x1.0p-53;
+}
 
+/* ---- The keyed bijections ----------------------------------------------- */
+
+/* Sizes @p's domain to the smallest power of two >= @n. */
+static void wl_perm_domain(struct wl_perm *p, uint64_t n)
+{
+	unsigned int bits = 0;
+
+	if (n > 1)
+		bits = 64 - (unsigned int)__builtin_clzll(n - 1);
+	p->mask = bits ? UINT64_MAX >> (64 - bits) : 0;
+	/*
+	 * Shifts >= 1 keep each round invertible; they differ between rounds
+	 * so that no round undoes the structure of the one before.
+	 */
+	_Static_assert(WL_PERM_ROUNDS == 3, "one shift per round");
+	p->shift[0] = bits / 2 + 1;
+	p->shift[1] = bits / 3 + 1;
+	p->shift[2] = bits / 4 + 1;
+}
+
+/* Draws @p's keys from @s. */
+static void wl_perm_rekey(struct wl_perm *p, uint64_t s)
+{
 	for (unsigned int r = 0; r < WL_PERM_ROUNDS; r++) {
-		w->add[r] = wl_rng_next(&s);
-		w->mul[r] = wl_rng_next(&s) | 1;
+		p->add[r] = wl_rng_next(&s);
+		p->mul[r] = wl_rng_next(&s) | 1;
 	}
 }
 
@@ -105,14 +166,36 @@ static void wl_perm_rekey(struct wl *w)
  * x ^= x >> s with s >= 1, whose top s bits are unchanged and give back
  * the next s bits, and so on down).
  */
-static inline uint64_t wl_perm(const struct wl *w, uint64_t x)
+static inline uint64_t wl_perm(const struct wl_perm *p, uint64_t x)
 {
 	for (unsigned int r = 0; r < WL_PERM_ROUNDS; r++) {
-		x = (x + w->add[r]) & w->mask;
-		x = (x * w->mul[r]) & w->mask;
-		x ^= x >> w->shift[r];
+		x = (x + p->add[r]) & p->mask;
+		x = (x * p->mul[r]) & p->mask;
+		x ^= x >> p->shift[r];
 	}
 	return x;
+}
+
+/*
+ * A bijection of [0, n) by cycle walking: apply the bijection of
+ * [0, 2^b) until the value falls below n.  Following x's cycle from a
+ * start below n must come back below n (at the start at the latest), and
+ * distinct starts reach distinct values, so this permutes [0, n); as
+ * 2^b < 2n the expected number of steps is under two.
+ */
+static inline uint64_t wl_perm_walk(const struct wl_perm *p, uint64_t x,
+				    uint64_t n)
+{
+	do
+		x = wl_perm(p, x);
+	while (x >= n);
+	return x;
+}
+
+/* Draws the keys of pass w->pass from the seed. */
+static void wl_map_rekey(struct wl *w)
+{
+	wl_perm_rekey(&w->map, w->cfg.seed ^ wl_mix64(w->pass + 1));
 }
 
 static inline uint64_t wl_randmap_next(struct wl *w)
@@ -120,14 +203,163 @@ static inline uint64_t wl_randmap_next(struct wl *w)
 	uint64_t x;
 
 	do {
-		if (w->ctr > w->mask) { /* a pass is complete */
+		if (w->ctr > w->map.mask) { /* a pass is complete */
 			w->ctr = 0;
 			w->pass++;
-			wl_perm_rekey(w);
+			wl_map_rekey(w);
 		}
-		x = wl_perm(w, w->ctr++);
+		x = wl_perm(&w->map, w->ctr++);
 	} while (x >= w->nblocks);
 	return x;
+}
+
+/* ---- Distributions ------------------------------------------------------ */
+
+/*
+ * Zipf by rejection-inversion (Hoermann and Derflinger 1996), exact for
+ * any n and theta > 0 in O(1) expected time, where fio approximates.  In
+ * short: the weights k^-theta of ranks k = 1..n are covered by the area
+ * under h(x) = x^-theta; a point drawn uniformly in the integral H of h
+ * over [1.5, n + 0.5] is inverted to x and rounded to k, and accepted
+ * when it falls within k's own weight, which happens with probability
+ * above 0.5 for every theta.  The helpers keep H and its inverse
+ * accurate at theta = 1, where (x^(1-theta) - 1) / (1 - theta) becomes
+ * log x.
+ */
+static double wl_zipf_helper1(double x) /* log1p(x) / x */
+{
+	return fabs(x) > 1e-8 ? log1p(x) / x :
+				1 - x * (0.5 - x * (1.0 / 3 - 0.25 * x));
+}
+
+static double wl_zipf_helper2(double x) /* expm1(x) / x */
+{
+	return fabs(x) > 1e-8 ? expm1(x) / x :
+				1 + x * 0.5 * (1 + x / 3 * (1 + 0.25 * x));
+}
+
+static double wl_zipf_h(const struct wl_zipf *z, double x)
+{
+	return exp(-z->theta * log(x));
+}
+
+static double wl_zipf_hint(const struct wl_zipf *z, double x)
+{
+	double lx = log(x);
+
+	return wl_zipf_helper2((1 - z->theta) * lx) * lx;
+}
+
+static double wl_zipf_hinv(const struct wl_zipf *z, double x)
+{
+	double t = x * (1 - z->theta);
+
+	if (t < -1)
+		t = -1; /* rounding only: keeps log1p finite */
+	return exp(wl_zipf_helper1(t) * x);
+}
+
+static void wl_zipf_init(struct wl_zipf *z, double theta, uint64_t n)
+{
+	z->theta = theta;
+	z->h_x1 = wl_zipf_hint(z, 1.5) - 1;
+	z->h_n = wl_zipf_hint(z, (double)n + 0.5);
+	z->s = 2 - wl_zipf_hinv(z, wl_zipf_hint(z, 2.5) - wl_zipf_h(z, 2));
+}
+
+/* A rank in [0, n): 0 is the most frequent. */
+static uint64_t wl_zipf_draw(const struct wl_zipf *z, uint64_t n, uint64_t *rng)
+{
+	for (;;) {
+		double u = z->h_n + wl_unit(rng) * (z->h_x1 - z->h_n);
+		double x = wl_zipf_hinv(z, u);
+		double k = floor(x + 0.5);
+
+		if (k < 1)
+			k = 1;
+		else if (k > (double)n)
+			k = (double)n;
+		if (k - x <= z->s ||
+		    u >= wl_zipf_hint(z, k + 0.5) - wl_zipf_h(z, k))
+			return (uint64_t)k - 1;
+	}
+}
+
+uint64_t wl_draw_rank(struct wl *w)
+{
+	uint64_t n = w->nblocks;
+	double x;
+
+	switch (w->cfg.dist) {
+	case WL_DIST_ZIPF:
+		return wl_zipf_draw(&w->zipf, n, &w->dist_rng);
+	case WL_DIST_PARETO:
+		/* u^p < h exactly when u < h^(1/p) = 1 - h: the 80/20 rule. */
+		x = (double)(n - 1) *
+		    pow(wl_unit(&w->dist_rng) - 0x1.0p-53, w->pareto_pow);
+		return x < (double)n ? (uint64_t)x : n - 1;
+	case WL_DIST_NORMAL:
+		do {
+			/* Box-Muller: one normal from two uniforms. */
+			double r = sqrt(-2 * log(wl_unit(&w->dist_rng)));
+			double z = r * cos(2 * M_PI * wl_unit(&w->dist_rng));
+
+			x = (double)n *
+			    (w->cfg.dist_center + w->cfg.dist_param * z) / 100;
+		} while (!(x >= 0 && x < (double)n));
+		return (uint64_t)x;
+	default:
+		return wl_rng_below(&w->dist_rng, n);
+	}
+}
+
+/* The block of a random I/O, by the configured distribution. */
+static uint64_t wl_random_block(struct wl *w)
+{
+	uint32_t r;
+	unsigned int z;
+	uint64_t lo, hi;
+
+	switch (w->cfg.dist) {
+	case WL_DIST_ZIPF:
+	case WL_DIST_PARETO:
+		return wl_perm_walk(&w->spread, wl_draw_rank(w), w->nblocks);
+	case WL_DIST_NORMAL:
+		return wl_draw_rank(w);
+	case WL_DIST_ZONED:
+		r = (uint32_t)wl_rng_below(&w->dist_rng, WL_PPM);
+		for (z = 0; z + 1 < w->cfg.nzones && r >= w->zone_cum[z]; z++)
+			;
+		lo = w->zone_start[z];
+		hi = w->zone_start[z + 1];
+		if (hi <= lo) /* a zone thinner than a block */
+			return lo < w->nblocks ? lo : w->nblocks - 1;
+		return lo + wl_rng_below(&w->dist_rng, hi - lo);
+	default:
+		if (w->randommap)
+			return wl_randmap_next(w);
+		return wl_rng_below(&w->off_rng, w->nblocks);
+	}
+}
+
+/* The length of the next I/O. */
+static uint32_t wl_draw_len(struct wl *w)
+{
+	const struct wl_config *c = &w->cfg;
+
+	if (c->nbssplit) {
+		uint32_t r = (uint32_t)wl_rng_below(&w->bs_rng, WL_PPM);
+		unsigned int i = 0;
+
+		while (i + 1 < c->nbssplit && r >= w->bs_cum[i])
+			i++;
+		return c->bssplit[i].bs_bytes;
+	}
+	if (c->bs_max_bytes)
+		return c->bs_bytes +
+		       w->bs_step *
+			       (uint32_t)wl_rng_below(&w->bs_rng, w->bs_nsteps);
+	return c->bs_bytes;
 }
 
 /* ---- Config ------------------------------------------------------------- */
@@ -143,6 +375,9 @@ void wl_config_default(struct wl_config *cfg)
 		.seed = 0x1234,
 		.io_limit_bytes = 0,
 		.norandommap = false,
+		.dist = WL_DIST_RANDOM,
+		.dist_center = 50,
+		.rate_process = WL_RATE_LINEAR,
 	};
 }
 
@@ -157,6 +392,438 @@ wl_reject(char *why, size_t len, const char *fmt, ...)
 		va_end(ap);
 	}
 	return -EINVAL;
+}
+
+/* The longest length @cfg draws. */
+static uint32_t wl_max_len(const struct wl_config *cfg)
+{
+	uint32_t m = cfg->bs_max_bytes > cfg->bs_bytes ? cfg->bs_max_bytes :
+							 cfg->bs_bytes;
+
+	if (cfg->nbssplit) {
+		m = 0;
+		for (unsigned int i = 0; i < cfg->nbssplit; i++)
+			if (cfg->bssplit[i].bs_bytes > m)
+				m = cfg->bssplit[i].bs_bytes;
+	}
+	return m;
+}
+
+static uint32_t wl_gcd(uint32_t a, uint32_t b)
+{
+	while (b) {
+		uint32_t t = a % b;
+
+		a = b;
+		b = t;
+	}
+	return a;
+}
+
+/* The step of bsrange: bs_bytes if it is a power of two, else 512. */
+static uint32_t wl_bs_step(const struct wl_config *cfg)
+{
+	uint32_t b = cfg->bs_bytes;
+
+	return (b & (b - 1)) == 0 ? b : WL_SECTOR_BYTES;
+}
+
+/* The grid block: a common divisor of every length @cfg draws. */
+static uint32_t wl_grid(const struct wl_config *cfg)
+{
+	uint32_t g = 0;
+
+	if (cfg->nbssplit) {
+		for (unsigned int i = 0; i < cfg->nbssplit; i++)
+			g = wl_gcd(g, cfg->bssplit[i].bs_bytes);
+		return g;
+	}
+	if (cfg->bs_max_bytes)
+		return wl_gcd(cfg->bs_bytes, wl_bs_step(cfg));
+	return cfg->bs_bytes;
+}
+
+/* The checks of the fields after io_limit_bytes. */
+static int wl_config_check_more(const struct wl_config *cfg, char *why,
+				size_t len)
+{
+	uint64_t sum = 0, sizes = 0;
+
+	if (cfg->bs_max_bytes && (cfg->bs_max_bytes < cfg->bs_bytes ||
+				  cfg->bs_max_bytes % WL_SECTOR_BYTES))
+		return wl_reject(why, len,
+				 "bs_max_bytes=%" PRIu32
+				 ": must be 0 or a multiple of %u >= bs_bytes "
+				 "(%" PRIu32 ")",
+				 cfg->bs_max_bytes, WL_SECTOR_BYTES,
+				 cfg->bs_bytes);
+	if (cfg->nbssplit > WL_BSSPLIT_MAX)
+		return wl_reject(why, len, "nbssplit=%u: at most %u entries",
+				 cfg->nbssplit, WL_BSSPLIT_MAX);
+	for (unsigned int i = 0; i < cfg->nbssplit; i++) {
+		if (!cfg->bssplit[i].bs_bytes ||
+		    cfg->bssplit[i].bs_bytes % WL_SECTOR_BYTES)
+			return wl_reject(why, len,
+					 "bssplit[%u].bs_bytes=%" PRIu32
+					 ": must be a positive multiple of %u",
+					 i, cfg->bssplit[i].bs_bytes,
+					 WL_SECTOR_BYTES);
+		sum += cfg->bssplit[i].weight_ppm;
+	}
+	if (cfg->nbssplit && sum != WL_PPM)
+		return wl_reject(why, len,
+				 "bssplit: weights sum to %" PRIu64
+				 " ppm, must be %u (100%%)",
+				 sum, WL_PPM);
+	if (cfg->size_bytes < wl_max_len(cfg))
+		return wl_reject(why, len,
+				 "size_bytes=%" PRIu64
+				 ": must hold the largest block (%" PRIu32 ")",
+				 cfg->size_bytes, wl_max_len(cfg));
+	if ((unsigned int)cfg->dist >= WL_DIST_NR)
+		return wl_reject(why, len, "dist=%u: not a distribution",
+				 (unsigned int)cfg->dist);
+	if (cfg->dist == WL_DIST_ZIPF &&
+	    !(cfg->dist_param > 0 && cfg->dist_param < 1000))
+		return wl_reject(why, len,
+				 "zipf theta %g: must be > 0 (and < 1000)",
+				 cfg->dist_param);
+	if (cfg->dist == WL_DIST_PARETO &&
+	    !(cfg->dist_param > 0 && cfg->dist_param < 1))
+		return wl_reject(why, len,
+				 "pareto h %g: must be between 0 and 1, "
+				 "exclusive",
+				 cfg->dist_param);
+	if (cfg->dist == WL_DIST_NORMAL &&
+	    (!(cfg->dist_param > 0 && cfg->dist_param <= 1000) ||
+	     !(cfg->dist_center >= 0 && cfg->dist_center <= 100)))
+		return wl_reject(why, len,
+				 "normal sigma %g, center %g: sigma must be "
+				 "> 0 (percent), center 0..100",
+				 cfg->dist_param, cfg->dist_center);
+	if (cfg->dist == WL_DIST_ZONED) {
+		if (!cfg->nzones || cfg->nzones > WL_ZONES_MAX)
+			return wl_reject(why, len,
+					 "zoned: %u zones, allowed 1..%u",
+					 cfg->nzones, WL_ZONES_MAX);
+		sum = 0;
+		for (unsigned int i = 0; i < cfg->nzones; i++) {
+			sum += cfg->zones[i].access_ppm;
+			sizes += cfg->zones[i].size_ppm;
+		}
+		if (sum != WL_PPM || sizes != WL_PPM)
+			return wl_reject(why, len,
+					 "zoned: access sums to %g%%, size to "
+					 "%g%%: each must be 100%%",
+					 (double)sum / 1e4,
+					 (double)sizes / 1e4);
+	}
+	if ((unsigned int)cfg->rate_process >= WL_RATE_NR)
+		return wl_reject(why, len,
+				 "rate_process=%u: allowed linear, poisson",
+				 (unsigned int)cfg->rate_process);
+	if (cfg->rate_iops > UINT64_C(1000000000))
+		return wl_reject(why, len,
+				 "rate_iops=%" PRIu64 ": at most 1000000000",
+				 cfg->rate_iops);
+	if (cfg->thinktime_spin_ns > cfg->thinktime_ns)
+		return wl_reject(why, len,
+				 "thinktime_spin_ns=%" PRIu64
+				 ": must not exceed thinktime_ns (%" PRIu64 ")",
+				 cfg->thinktime_spin_ns, cfg->thinktime_ns);
+	return 0;
+}
+
+/* ---- Parsing fio's values ----------------------------------------------- */
+
+/* A size: digits and an optional k/m/g suffix (powers of 1024). */
+static int wl_parse_size(const char *s, size_t n, uint64_t *out)
+{
+	static const struct {
+		const char *sfx;
+		unsigned int shift;
+	} units[] = {
+		{ "", 0 },     { "b", 0 },   { "k", 10 },   { "kb", 10 },
+		{ "kib", 10 }, { "m", 20 },  { "mb", 20 },  { "mib", 20 },
+		{ "g", 30 },   { "gb", 30 }, { "gib", 30 },
+	};
+	uint64_t v = 0;
+	size_t i = 0;
+
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	if (!i)
+		return -EINVAL;
+	for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+		size_t sl = strlen(units[u].sfx);
+
+		if (sl != n - i || strncasecmp(s + i, units[u].sfx, sl))
+			continue;
+		if (v > (UINT64_MAX >> units[u].shift))
+			return -ERANGE;
+		*out = v << units[u].shift;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * A percentage, a non-negative decimal ("33", "12.5", at most 4 decimals:
+ * finer than 1 ppm is refused rather than rounded), in parts per million.
+ */
+static int wl_parse_pct_ppm(const char *s, size_t n, uint32_t *out)
+{
+	uint64_t ip = 0, frac = 0, ppm;
+	unsigned int fd = 0;
+	bool digits = false;
+	size_t i = 0;
+
+	for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+		ip = ip * 10 + (uint64_t)(s[i] - '0');
+		digits = true;
+		if (ip > 100)
+			return -ERANGE;
+	}
+	if (i < n && s[i] == '.') {
+		for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+			digits = true;
+			if (fd < 4) {
+				frac = frac * 10 + (uint64_t)(s[i] - '0');
+				fd++;
+			} else if (s[i] != '0') {
+				return -EINVAL;
+			}
+		}
+	}
+	if (i != n || !digits)
+		return -EINVAL;
+	for (; fd < 4; fd++)
+		frac *= 10;
+	ppm = ip * 10000 + frac;
+	if (ppm > WL_PPM)
+		return -ERANGE;
+	*out = (uint32_t)ppm;
+	return 0;
+}
+
+/* A decimal number (strtod), the whole of [s, s + n). */
+static int wl_parse_double(const char *s, size_t n, double *out)
+{
+	char buf[64], *end;
+
+	if (!n || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (!((buf[0] >= '0' && buf[0] <= '9') || buf[0] == '.'))
+		return -EINVAL;
+	*out = strtod(buf, &end);
+	return *end || !isfinite(*out) ? -EINVAL : 0;
+}
+
+int wl_bsrange_parse(const char *s, struct wl_config *cfg, char *why,
+		     size_t len)
+{
+	const char *dash = strchr(s, '-');
+	uint64_t lo, hi;
+
+	if (!*s) {
+		cfg->bs_max_bytes = 0;
+		return 0;
+	}
+	if (!dash || wl_parse_size(s, (size_t)(dash - s), &lo) ||
+	    wl_parse_size(dash + 1, strlen(dash + 1), &hi))
+		return wl_reject(why, len,
+				 "bsrange=%s: not MIN-MAX (e.g. 4k-64k)", s);
+	if (!lo || lo % WL_SECTOR_BYTES || hi % WL_SECTOR_BYTES || lo > hi ||
+	    hi > (UINT32_C(16) << 20))
+		return wl_reject(why, len,
+				 "bsrange=%s: MIN and MAX must be multiples of "
+				 "512, 0 < MIN <= MAX <= 16m",
+				 s);
+	cfg->bs_bytes = (uint32_t)lo;
+	cfg->bs_max_bytes = (uint32_t)hi;
+	return 0;
+}
+
+int wl_bssplit_parse(const char *s, struct wl_config *cfg, char *why,
+		     size_t len)
+{
+	struct wl_bs_weight e[WL_BSSPLIT_MAX];
+	unsigned int n = 0, blank = 0;
+	uint64_t sum = 0;
+	const char *p = s;
+
+	if (!*s) {
+		cfg->nbssplit = 0;
+		return 0;
+	}
+	if (strchr(s, ','))
+		return wl_reject(why, len,
+				 "bssplit=%s: separate read,write splits are "
+				 "not supported (allowed: one split for both)",
+				 s);
+	while (*p) {
+		size_t tl = strcspn(p, ":"), sl = strcspn(p, "/:");
+		uint64_t bs;
+		uint32_t ppm = UINT32_MAX; /* no percentage given */
+
+		if (n == WL_BSSPLIT_MAX)
+			return wl_reject(why, len,
+					 "bssplit=%s: more than %u entries", s,
+					 WL_BSSPLIT_MAX);
+		if (wl_parse_size(p, sl, &bs) || !bs || bs % WL_SECTOR_BYTES ||
+		    bs > (UINT32_C(16) << 20))
+			return wl_reject(
+				why, len,
+				"bssplit=%s: '%.*s' is not a block size "
+				"(a multiple of 512 up to 16m, e.g. 4k)",
+				s, (int)sl, p);
+		if (sl < tl && wl_parse_pct_ppm(p + sl + 1, tl - sl - 1, &ppm))
+			return wl_reject(why, len,
+					 "bssplit=%s: '%.*s' is not a "
+					 "percentage (0..100, e.g. 30 or 12.5)",
+					 s, (int)(tl - sl - 1), p + sl + 1);
+		e[n].bs_bytes = (uint32_t)bs;
+		e[n].weight_ppm = ppm;
+		if (ppm == UINT32_MAX)
+			blank++;
+		else
+			sum += ppm;
+		n++;
+		p += tl;
+		if (*p == ':' && !*++p)
+			return wl_reject(why, len,
+					 "bssplit=%s: empty entry at the end",
+					 s);
+	}
+	if (sum > WL_PPM || (!blank && sum != WL_PPM))
+		return wl_reject(why, len,
+				 "bssplit=%s: percentages sum to %g, must be "
+				 "100 (or less, with entries left blank)",
+				 s, (double)sum / 1e4);
+	/* Blank entries share the rest; the first ones take the remainder. */
+	for (unsigned int i = 0, k = 0; i < n; i++) {
+		if (e[i].weight_ppm != UINT32_MAX)
+			continue;
+		e[i].weight_ppm = (uint32_t)((WL_PPM - sum) / blank) +
+				  (k < (WL_PPM - sum) % blank);
+		k++;
+	}
+	memcpy(cfg->bssplit, e, n * sizeof(e[0]));
+	cfg->nbssplit = n;
+	return 0;
+}
+
+static int wl_dist_zoned_parse(const char *s, const char *z,
+			       struct wl_config *cfg, char *why, size_t len)
+{
+	struct wl_zone zones[WL_ZONES_MAX];
+	unsigned int n = 0;
+	uint64_t acc = 0, sz = 0;
+
+	while (*z) {
+		size_t tl = strcspn(z, ":"), sl = strcspn(z, "/:");
+
+		if (n == WL_ZONES_MAX)
+			return wl_reject(why, len,
+					 "random_distribution=%s: more than %u "
+					 "zones",
+					 s, WL_ZONES_MAX);
+		if (sl >= tl || wl_parse_pct_ppm(z, sl, &zones[n].access_ppm) ||
+		    wl_parse_pct_ppm(z + sl + 1, tl - sl - 1,
+				     &zones[n].size_ppm))
+			return wl_reject(why, len,
+					 "random_distribution=%s: zone '%.*s' "
+					 "is not ACCESS%%/SIZE%% (e.g. 60/10)",
+					 s, (int)tl, z);
+		acc += zones[n].access_ppm;
+		sz += zones[n].size_ppm;
+		n++;
+		z += tl;
+		if (*z == ':')
+			z++;
+	}
+	if (!n || acc != WL_PPM || sz != WL_PPM)
+		return wl_reject(why, len,
+				 "random_distribution=%s: access sums to %g, "
+				 "size to %g; each must be 100",
+				 s, (double)acc / 1e4, (double)sz / 1e4);
+	memcpy(cfg->zones, zones, n * sizeof(zones[0]));
+	cfg->nzones = n;
+	cfg->dist = WL_DIST_ZONED;
+	return 0;
+}
+
+int wl_dist_parse(const char *s, struct wl_config *cfg, char *why, size_t len)
+{
+	static const char *const names[] = { "random", "zipf", "pareto",
+					     "normal", "zoned" };
+	size_t nl = strcspn(s, ":");
+	const char *arg = s[nl] ? s + nl + 1 : NULL;
+	struct wl_config c = *cfg;
+	double p, center = 50;
+	unsigned int d;
+	char tmp[160];
+
+	for (d = 0; d < WL_DIST_NR; d++)
+		if (strlen(names[d]) == nl && !strncmp(s, names[d], nl))
+			break;
+	if (d == WL_DIST_NR)
+		return wl_reject(why, len,
+				 "random_distribution=%s: unknown (allowed: "
+				 "random, zipf:THETA, pareto:H, "
+				 "normal:SIGMA[:CENTER], zoned:A/S:...)",
+				 s);
+	if (d == WL_DIST_RANDOM) {
+		if (arg)
+			return wl_reject(why, len,
+					 "random_distribution=%s: random takes "
+					 "no parameter",
+					 s);
+		cfg->dist = WL_DIST_RANDOM;
+		return 0;
+	}
+	if (!arg || !*arg)
+		return wl_reject(why, len,
+				 "random_distribution=%s: %s needs a parameter "
+				 "(e.g. %s)",
+				 s, names[d],
+				 d == WL_DIST_ZIPF   ? "zipf:1.2" :
+				 d == WL_DIST_PARETO ? "pareto:0.2" :
+				 d == WL_DIST_NORMAL ? "normal:10" :
+						       "zoned:60/10:40/90");
+	if (d == WL_DIST_ZONED)
+		return wl_dist_zoned_parse(s, arg, cfg, why, len);
+	nl = strcspn(arg, ":");
+	if (wl_parse_double(arg, nl, &p))
+		return wl_reject(why, len,
+				 "random_distribution=%s: '%.*s' is not a "
+				 "number",
+				 s, (int)nl, arg);
+	if (arg[nl]) {
+		if (d != WL_DIST_NORMAL ||
+		    wl_parse_double(arg + nl + 1, strlen(arg + nl + 1),
+				    &center))
+			return wl_reject(why, len,
+					 "random_distribution=%s: only normal "
+					 "takes a second value (its center, "
+					 "percent)",
+					 s);
+	}
+	c.dist = (enum wl_dist)d;
+	c.dist_param = p;
+	c.dist_center = center;
+	if (wl_config_check_more(&c, tmp, sizeof(tmp)))
+		return wl_reject(why, len, "random_distribution=%s: %s", s,
+				 tmp);
+	cfg->dist = c.dist;
+	cfg->dist_param = p;
+	cfg->dist_center = center;
+	return 0;
 }
 
 int wl_config_check(const struct wl_config *cfg, char *why, size_t len)
@@ -198,7 +865,7 @@ int wl_config_check(const struct wl_config *cfg, char *why, size_t len)
 				 "io_limit_bytes=%" PRIu64
 				 ": must be a multiple of %u (0: no limit)",
 				 cfg->io_limit_bytes, WL_SECTOR_BYTES);
-	return 0;
+	return wl_config_check_more(cfg, why, len);
 }
 
 /* ---- The generator ------------------------------------------------------ */
@@ -221,7 +888,7 @@ static unsigned int wl_read_pct(const struct wl_config *cfg)
 int wl_create(const struct wl_config *cfg, struct wl **out)
 {
 	struct wl *w;
-	unsigned int bits;
+	uint64_t acc = 0, size = 0;
 
 	if (wl_config_check(cfg, NULL, 0))
 		return -EINVAL;
@@ -229,30 +896,51 @@ int wl_create(const struct wl_config *cfg, struct wl **out)
 	if (!w)
 		return -ENOMEM;
 	w->cfg = *cfg;
-	w->nblocks = cfg->size_bytes / cfg->bs_bytes;
+	w->grid = wl_grid(cfg);
+	w->max_len = wl_max_len(cfg);
+	w->nblocks = cfg->size_bytes / w->grid;
 	w->random = wl_rw_is_random(cfg->rw);
-	w->randommap = w->random && !cfg->norandommap;
+	w->randommap = w->random && !cfg->norandommap &&
+		       cfg->dist == WL_DIST_RANDOM;
 	w->limited = cfg->io_limit_bytes != 0;
 	w->read_pct = wl_read_pct(cfg);
 
 	/* The map's domain: the smallest power of two >= nblocks. */
-	bits = 0;
-	if (w->nblocks > 1)
-		bits = 64 - (unsigned int)__builtin_clzll(w->nblocks - 1);
-	w->mask = bits ? UINT64_MAX >> (64 - bits) : 0;
-	/*
-	 * Shifts >= 1 keep each round invertible; they differ between rounds
-	 * so that no round undoes the structure of the one before.
-	 */
-	_Static_assert(WL_PERM_ROUNDS == 3, "one shift per round");
-	w->shift[0] = bits / 2 + 1;
-	w->shift[1] = bits / 3 + 1;
-	w->shift[2] = bits / 4 + 1;
+	wl_perm_domain(&w->map, w->nblocks);
 	w->pass = 0;
-	wl_perm_rekey(w);
+	wl_map_rekey(w);
+	wl_perm_domain(&w->spread, w->nblocks);
+	wl_perm_rekey(&w->spread,
+		      wl_mix64(cfg->seed ^ UINT64_C(0x7370726561642121)));
+
+	if (cfg->bs_max_bytes) {
+		w->bs_step = wl_bs_step(cfg);
+		w->bs_nsteps =
+			(cfg->bs_max_bytes - cfg->bs_bytes) / w->bs_step + 1;
+	}
+	for (unsigned int i = 0; i < cfg->nbssplit; i++) {
+		acc += cfg->bssplit[i].weight_ppm;
+		w->bs_cum[i] = (uint32_t)acc;
+	}
+	if (cfg->dist == WL_DIST_ZIPF)
+		wl_zipf_init(&w->zipf, cfg->dist_param, w->nblocks);
+	if (cfg->dist == WL_DIST_PARETO)
+		w->pareto_pow = log(cfg->dist_param) / log(1 - cfg->dist_param);
+	acc = 0;
+	for (unsigned int i = 0; i < cfg->nzones; i++) {
+		w->zone_start[i] = (uint64_t)((unsigned __int128)size *
+					      w->nblocks / WL_PPM);
+		acc += cfg->zones[i].access_ppm;
+		size += cfg->zones[i].size_ppm;
+		w->zone_cum[i] = (uint32_t)acc;
+	}
+	w->zone_start[cfg->nzones] = w->nblocks;
 
 	w->off_rng = wl_mix64(cfg->seed ^ UINT64_C(0x6f66667365747321));
 	w->mix_rng = wl_mix64(cfg->seed ^ UINT64_C(0x72776d6978726421));
+	w->bs_rng = wl_mix64(cfg->seed ^ UINT64_C(0x6273737a65732121));
+	w->dist_rng = wl_mix64(cfg->seed ^ UINT64_C(0x6469737472696221));
+	w->rate_rng = wl_mix64(cfg->seed ^ UINT64_C(0x7261746570726f63));
 	*out = w;
 	return 0;
 }
@@ -262,11 +950,79 @@ void wl_destroy(struct wl *w)
 	free(w);
 }
 
+/* Stamps @io with its intended issue time and its think time. */
+static void wl_stamp(struct wl *w, struct wl_io *io)
+{
+	const struct wl_config *c = &w->cfg;
+	uint32_t every = c->thinktime_blocks > 1 ? c->thinktime_blocks : 1;
+
+	io->issue_ns = 0;
+	if (c->rate_iops && c->rate_process == WL_RATE_LINEAR) {
+		/* Exact: the n-th arrival at n / rate, no drift. */
+		io->issue_ns = (uint64_t)((unsigned __int128)w->nios *
+					  1000000000u / c->rate_iops);
+	} else if (c->rate_iops) {
+		/* Exponential gaps: -ln(U) / rate for U uniform in (0, 1]. */
+		io->issue_ns = (uint64_t)w->arrival_ns;
+		w->arrival_ns += -log(wl_unit(&w->rate_rng)) * 1e9 /
+				 (double)c->rate_iops;
+	}
+	io->think_ns = 0;
+	io->think_spin_ns = 0;
+	if (c->thinktime_ns && w->nios && w->nios % every == 0) {
+		io->think_ns = c->thinktime_ns;
+		io->think_spin_ns = c->thinktime_spin_ns;
+	}
+	w->nios++;
+}
+
+/* The next I/O of the trace, wrapped into the region. */
+static bool wl_next_trace(struct wl *w, struct wl_io *io)
+{
+	uint64_t region = w->cfg.size_bytes / WL_SECTOR_BYTES * WL_SECTOR_BYTES;
+	struct wl_trace_rec r;
+	uint64_t rel;
+	int rc;
+
+	rc = wl_trace_next(w->cfg.trace, &r);
+	if (rc <= 0) {
+		if (rc < 0)
+			snprintf(w->error, sizeof(w->error), "%s",
+				 wl_trace_error(w->cfg.trace));
+		return false;
+	}
+	if (r.len_bytes > region) /* larger than the whole region */
+		r.len_bytes = (uint32_t)region;
+	if (w->limited) {
+		uint64_t left = w->cfg.io_limit_bytes - w->issued_bytes;
+
+		if (!left)
+			return false;
+		if (left < r.len_bytes)
+			r.len_bytes = (uint32_t)left;
+	}
+	rel = r.offset_bytes % region;
+	if (rel + r.len_bytes > region) /* would run past the end */
+		rel = 0;
+	io->offset_bytes = w->cfg.offset_bytes + rel;
+	io->len_bytes = r.len_bytes;
+	io->write = r.write;
+	io->issue_ns = r.issue_ns;
+	io->think_ns = 0;
+	io->think_spin_ns = 0;
+	w->nios++;
+	w->issued_bytes += r.len_bytes;
+	return true;
+}
+
 bool wl_next(struct wl *w, struct wl_io *io)
 {
-	uint32_t len = w->cfg.bs_bytes;
-	uint64_t blk;
+	uint32_t len;
+	uint64_t blk, used;
 
+	if (w->cfg.trace)
+		return wl_next_trace(w, io);
+	len = wl_draw_len(w);
 	if (w->limited) {
 		uint64_t left = w->cfg.io_limit_bytes - w->issued_bytes;
 
@@ -275,20 +1031,37 @@ bool wl_next(struct wl *w, struct wl_io *io)
 		if (left < len)
 			len = (uint32_t)left;
 	}
+	used = (len + w->grid - 1) / w->grid; /* blocks this I/O spans */
 	if (!w->random) {
 		blk = w->seq_blk;
-		w->seq_blk = blk + 1 == w->nblocks ? 0 : blk + 1;
-	} else if (w->randommap) {
-		blk = wl_randmap_next(w);
+		if (blk + used > w->nblocks) /* does not fit before the end */
+			blk = 0;
+		w->seq_blk = blk + used >= w->nblocks ? 0 : blk + used;
 	} else {
-		blk = wl_rng_below(&w->off_rng, w->nblocks);
+		blk = wl_random_block(w);
+		/* A long I/O drawn near the end starts where it fits. */
+		if (blk + used > w->nblocks)
+			blk = w->nblocks - used;
 	}
-	io->offset_bytes = w->cfg.offset_bytes + blk * w->cfg.bs_bytes;
+	io->offset_bytes = w->cfg.offset_bytes + blk * w->grid;
 	io->len_bytes = len;
 	/* A draw in [0, 100) even for pure modes keeps this branch-free. */
 	io->write = wl_percent(wl_rng_next(&w->mix_rng)) >= w->read_pct;
+	wl_stamp(w, io);
 	w->issued_bytes += len;
 	return true;
+}
+
+bool wl_open_loop(const struct wl *w)
+{
+	if (w->cfg.trace)
+		return wl_trace_timed(w->cfg.trace);
+	return w->cfg.rate_iops != 0;
+}
+
+const char *wl_error(const struct wl *w)
+{
+	return w->error[0] ? w->error : NULL;
 }
 
 uint64_t wl_issued_bytes(const struct wl *w)

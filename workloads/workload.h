@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The I/O generator of one job, in fio's vocabulary: rw= (read, write,
- * randread, randwrite, randrw, rw/readwrite), bs=, offset=, size=,
- * rwmixread=, randseed=, io_size= and norandommap.  wl_next() hands out
- * one I/O at a time (offset, length, direction) without allocating, in
- * O(1); the same config and seed always give the same sequence.  A data
+ * randread, randwrite, randrw, rw/readwrite), bs=, bsrange=, bssplit=,
+ * offset=, size=, rwmixread=, randseed=, io_size=, norandommap,
+ * random_distribution= (zipf, pareto, normal, zoned), rate_iops= with
+ * rate_process= (open loop: each I/O stamped with its intended issue
+ * time), thinktime=, or a trace to replay (trace.h).  wl_next() hands out
+ * one I/O at a time (offset, length, direction, issue time) without
+ * allocating, in O(1) expected; the same config and seed always give the
+ * same sequence.  A data
  * pattern keyed by (seed, absolute byte offset) lets a reader verify any
  * sub-range of what a writer wrote, however the I/Os were split.
  *
@@ -73,6 +77,56 @@ enum wl_rw {
 	WL_RW_NR,	 /* the number of modes, not a mode */
 };
 
+/*
+ * random_distribution=: how random modes pick a block (fio's names).
+ * RANDOM is uniform (with the random map unless norandommap); the others
+ * draw every I/O independently, so the random map does not apply:
+ *   ZIPF    zipf:theta, rank k (1-based) has weight k^-theta; theta > 0.
+ *   PARETO  pareto:h, rank = floor((n - 1) * u^(log h / log(1 - h))), so
+ *           that a fraction h of the blocks takes 1 - h of the I/O
+ *           (0.2: the 80/20 rule); 0 < h < 1.
+ *   NORMAL  normal:sigma[:center], sigma and the center in percent of the
+ *           region (center 50); draws outside the region are redrawn.
+ *   ZONED   zoned:a1/s1:a2/s2:..., a% of the I/O goes uniformly into the
+ *           next s% of the region; each column sums to 100.
+ * The ranks of zipf and pareto are spread over the region by a keyed
+ * bijection (fio hashes them), so the hot blocks are not all at the
+ * start; normal and zoned keep their place.
+ */
+enum wl_dist {
+	WL_DIST_RANDOM,
+	WL_DIST_ZIPF,
+	WL_DIST_PARETO,
+	WL_DIST_NORMAL,
+	WL_DIST_ZONED,
+	WL_DIST_NR,
+};
+
+/* rate_process=: how open-loop arrivals are spaced. */
+enum wl_rate_process {
+	WL_RATE_LINEAR,	 /* every 1 / rate_iops exactly */
+	WL_RATE_POISSON, /* exponential gaps of mean 1 / rate_iops */
+	WL_RATE_NR,
+};
+
+#define WL_BSSPLIT_MAX 32 /* entries of bssplit= */
+#define WL_ZONES_MAX 32	  /* zones of random_distribution=zoned */
+#define WL_PPM 1000000u	  /* weights are in parts per million */
+
+/* One entry of bssplit=: a block size and its share of the I/Os. */
+struct wl_bs_weight {
+	uint32_t bs_bytes;
+	uint32_t weight_ppm;
+};
+
+/* One zone of zoned: its share of the I/Os and of the region. */
+struct wl_zone {
+	uint32_t access_ppm;
+	uint32_t size_ppm;
+};
+
+struct wl_trace;
+
 /* One job's workload.  Filled by wl_config_default(); copied by wl_create. */
 struct wl_config {
 	enum wl_rw rw;		 /* default WL_RW_READ */
@@ -83,6 +137,47 @@ struct wl_config {
 	uint64_t seed;		 /* offsets, mix and passes; 0x1234 */
 	uint64_t io_limit_bytes; /* stop after this many bytes; 0: never */
 	bool norandommap;	 /* random: uniform draws, repeats allowed */
+
+	/*
+	 * Block sizes.  bsrange: bs_max_bytes > 0 draws every length
+	 * uniformly among the multiples of the step in [bs_bytes,
+	 * bs_max_bytes], the step being bs_bytes when it is a power of two
+	 * (fio's alignment), else 512.  bssplit: nbssplit > 0 draws each
+	 * length from bssplit[] by weight (the weights sum to WL_PPM) and
+	 * overrides bs_bytes and bs_max_bytes.
+	 */
+	uint32_t bs_max_bytes; /* 0: every I/O is bs_bytes */
+	unsigned int nbssplit;
+	struct wl_bs_weight bssplit[WL_BSSPLIT_MAX];
+
+	enum wl_dist dist;  /* random_distribution; WL_DIST_RANDOM */
+	double dist_param;  /* theta, h or sigma (percent) */
+	double dist_center; /* normal: center, percent; 50 */
+	unsigned int nzones;
+	struct wl_zone zones[WL_ZONES_MAX];
+
+	/*
+	 * Open loop: with rate_iops > 0 every I/O is stamped with the time
+	 * it is meant to be issued (struct wl_io.issue_ns).
+	 */
+	uint64_t rate_iops; /* 0: closed loop */
+	enum wl_rate_process rate_process;
+
+	/*
+	 * thinktime: after every thinktime_blocks I/Os, the next one carries
+	 * a pause of thinktime_ns (of which thinktime_spin_ns busy) that
+	 * the issuer is to take before it.  Generated, not timed, here.
+	 */
+	uint64_t thinktime_ns;
+	uint64_t thinktime_spin_ns;
+	uint32_t thinktime_blocks; /* 0 or 1: before every I/O */
+
+	/*
+	 * Trace replay: when set, the I/Os come from this trace (see
+	 * trace.h) instead of rw/bs/random_distribution; offsets are
+	 * wrapped into the region.  Not owned; must outlive the generator.
+	 */
+	struct wl_trace *trace;
 };
 
 /* One I/O to issue. */
@@ -90,6 +185,14 @@ struct wl_io {
 	uint64_t offset_bytes; /* absolute, offset_bytes + k * bs_bytes */
 	uint32_t len_bytes;    /* bs_bytes; less only for the last one */
 	bool write;	       /* false: read */
+	/*
+	 * When to issue it, in ns from the start of the run: 0 in closed
+	 * loop (as soon as the queue depth allows).  Non-decreasing except
+	 * in traces whose own timestamps go back.
+	 */
+	uint64_t issue_ns;
+	uint64_t think_ns;	/* pause to take before it (thinktime) */
+	uint64_t think_spin_ns; /* of which busy-waiting */
 };
 
 struct wl;
@@ -130,6 +233,18 @@ void wl_destroy(struct wl *w);
  */
 bool wl_next(struct wl *w, struct wl_io *io);
 
+/*
+ * The error that ended the stream early, or NULL: a trace line that does
+ * not parse, as "file:line: reason".  The owning thread, or after it.
+ */
+const char *wl_error(const struct wl *w);
+
+/*
+ * Whether @w stamps I/Os with a schedule (struct wl_io.issue_ns) that the
+ * issuer must keep: rate_iops > 0, or a timed trace.  Any thread.
+ */
+bool wl_open_loop(const struct wl *w);
+
 /* Bytes handed out by wl_next() so far.  The owning thread. */
 uint64_t wl_issued_bytes(const struct wl *w);
 
@@ -145,6 +260,34 @@ const char *wl_rw_name(enum wl_rw rw);
  * -EINVAL leaving *@out untouched.  Any thread.
  */
 int wl_rw_parse(const char *s, enum wl_rw *out);
+
+/*
+ * Parsers of fio's option values into @cfg, for the option table.  Each
+ * returns 0, or -EINVAL leaving @cfg untouched and writing one line into
+ * @why naming what is wrong and what is allowed.  Any thread.
+ *
+ * wl_bsrange_parse: "MIN-MAX", sizes with k/m/g suffixes, e.g. "4k-64k";
+ *   "" clears it.  Sets bs_bytes and bs_max_bytes.
+ * wl_bssplit_parse: "SIZE/PCT:SIZE/PCT:...", e.g. "4k/70:64k/30";
+ *   entries without a percentage share what the others leave; the sum
+ *   must be 100.  "" clears it.
+ * wl_dist_parse: "random", "zipf:THETA", "pareto:H", "normal:SIGMA[:C]",
+ *   "zoned:A/S:A/S..." (see enum wl_dist).  Sets dist, dist_param,
+ *   dist_center, nzones and zones.
+ */
+int wl_bsrange_parse(const char *s, struct wl_config *cfg, char *why,
+		     size_t len);
+int wl_bssplit_parse(const char *s, struct wl_config *cfg, char *why,
+		     size_t len);
+int wl_dist_parse(const char *s, struct wl_config *cfg, char *why, size_t len);
+
+/*
+ * Draws the next rank (0 = hottest) of @w's random_distribution over its
+ * wl_nblocks() blocks, before ranks are spread over the region, from the
+ * same stream wl_next() uses: for the tests of each distribution's shape.
+ * Not for ZONED or RANDOM (whose draw is a block).  The owning thread.
+ */
+uint64_t wl_draw_rank(struct wl *w);
 
 /* Whether @rw draws random offsets; whether it mixes reads and writes. */
 bool wl_rw_is_random(enum wl_rw rw);
