@@ -52,6 +52,7 @@ struct frontend {
 	unsigned int qd_cap;		/* effective: iodepth if none */
 	uint32_t part_bytes;		/* max_segments pages */
 	unsigned int stride;		/* grant pages per shadow */
+	uint32_t nr_tasks;		/* shadow ids in all */
 	struct wl_io next;		/* taken from the workload */
 	bool have_next, exhausted, stopped;
 	bool stalled_depth, stalled_cap, stalled_task, stalled_ring;
@@ -175,6 +176,7 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 							       nr_ents;
 	for (uint32_t i = 0; i < fe->nr_free_ids; i++)
 		fe->free_ids[i] = fe->nr_free_ids - 1 - i;
+	fe->nr_tasks = fe->nr_free_ids;
 	/* Linux: indirect descriptors only if more than 11 segments. */
 	if (cfg->indirect_segments <= BLKIF_MAX_SEGMENTS_PER_REQUEST)
 		fe->cfg.indirect_segments = 0;
@@ -350,6 +352,8 @@ static void push(struct frontend *fe)
 	}
 }
 
+static void disable(struct frontend *fe, const char *why);
+
 /* Takes the next I/O from the workload unless one is waiting already. */
 static bool peek_next(struct frontend *fe)
 {
@@ -447,6 +451,19 @@ unsigned int frontend_submit(struct frontend *fe)
 		uint32_t io = fe->upper[fe->upper_head];
 		struct frontend_io *fio = &fe->ios[io];
 
+		/* An I/O that can never fit would wait forever: refuse. */
+		if (fio->parts_left > fe->nr_tasks) {
+			char why[160];
+
+			snprintf(
+				why, sizeof(why),
+				"an I/O of %u bytes needs %u ring requests; "
+				"the ring and task pool hold %u (use a larger "
+				"ring-order, indirect-segments or a smaller bs)",
+				fio->len_bytes, fio->parts_left, fe->nr_tasks);
+			disable(fe, why);
+			break;
+		}
 		if (fe->dispatched >= fe->qd_cap) {
 			fe->st.qd_cap_stalls += !fe->stalled_cap;
 			fe->stalled_cap = true;
