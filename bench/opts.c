@@ -44,6 +44,10 @@ static const char *const target_values[] = { "null", "mem", "uring", NULL };
 static const char *const notify_values[] = { "event", "always", "poll", NULL };
 static const char *const dist_values[] = { "fixed", "uniform", "exp", NULL };
 static const char *const submit_values[] = { "pass", "request", NULL };
+static const char *const submit_path_values[] = { "direct", "worker", NULL };
+static const char *const completion_values[] = { "irq", "deferred", NULL };
+static const char *const lock_values[] = { "none", "single", NULL };
+static const char *const lock_type_values[] = { "mutex", "spin", NULL };
 static const char *const rate_process_values[] = { "linear", "poisson", NULL };
 static const char *const verify_values[] = { "0|none", "pattern", NULL };
 static const char *const trace_format_values[] = { "auto", "iolog", "blkparse",
@@ -370,6 +374,47 @@ static const struct bench_opt bench_opts[] = {
 		.min = 0,
 		.max = 4096,
 		.help = "Request contexts in the frontend's task pool; 0 = one per slot.",
+	},
+	{
+		.name = "submit-path",
+		.type = BENCH_OPT_ENUM,
+		FIELD(submit_path),
+		.def = "direct",
+		.values = submit_path_values,
+		.help = "Who puts I/Os on the ring: the submitting thread or a queue's worker.",
+	},
+	{
+		.name = "completion",
+		.type = BENCH_OPT_ENUM,
+		FIELD(completion),
+		.def = "irq",
+		.values = completion_values,
+		.help = "Who completes: the interrupt handler or a deferred worker it wakes.",
+	},
+	{
+		.name = "lock",
+		.type = BENCH_OPT_ENUM,
+		FIELD(lock),
+		.def = "none",
+		.values = lock_values,
+		.help = "Frontend lock: none, or one gate over submission and completion.",
+	},
+	{
+		.name = "lock-type",
+		.type = BENCH_OPT_ENUM,
+		FIELD(lock_type),
+		.def = "mutex",
+		.values = lock_type_values,
+		.help = "What the gate is: a pthread mutex or a spinlock.",
+	},
+	{
+		.name = "lock-work",
+		.type = BENCH_OPT_TIME,
+		FIELD(lock_work_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "CPU spent under the gate per acquisition (an allocation, say).",
 	},
 	{
 		.name = "offset",

@@ -110,6 +110,30 @@ enum bench_backend_submit {
 	BENCH_SUBMIT_REQUEST, /* after each request */
 };
 
+/* struct bench_config.submit_path: who puts I/Os on the ring. */
+enum bench_submit_path {
+	BENCH_SUBMIT_PATH_DIRECT, /* the submitting thread */
+	BENCH_SUBMIT_PATH_WORKER, /* an internal queue and a worker thread */
+};
+
+/* struct bench_config.completion: who reaps and completes. */
+enum bench_completion {
+	BENCH_COMPLETION_IRQ,	   /* the interrupt handler */
+	BENCH_COMPLETION_DEFERRED, /* a deferred worker after an ack */
+};
+
+/* struct bench_config.lock: the frontend's locking model. */
+enum bench_lock {
+	BENCH_LOCK_NONE,   /* no lock: one thread does everything */
+	BENCH_LOCK_SINGLE, /* one gate across submission and completion */
+};
+
+/* struct bench_config.lock_type: what kind of lock the gate is. */
+enum bench_lock_type {
+	BENCH_LOCK_MUTEX, /* pthread mutex */
+	BENCH_LOCK_SPIN,  /* spinlock */
+};
+
 /* struct bench_config.target: what the backend submits to. */
 enum bench_target {
 	BENCH_TARGET_NULL,  /* completes at once */
@@ -157,6 +181,11 @@ struct bench_config {
 	unsigned int indirect_segments; /* frontend, 0 = none */
 	unsigned int backend_max_indirect; /* backend advertises */
 	unsigned int tasks;		   /* frontend task pool, 0 = ring */
+	unsigned int submit_path;	   /* enum bench_submit_path */
+	unsigned int completion;	   /* enum bench_completion */
+	unsigned int lock;		   /* enum bench_lock */
+	unsigned int lock_type;		   /* enum bench_lock_type */
+	uint64_t lock_work_ns;		   /* work per acquisition, held */
 
 	/* Workloads (docs/workloads.md). */
 	uint64_t offset_bytes; /* start of the I/O region in the file */

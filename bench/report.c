@@ -36,13 +36,14 @@ void bench_rec_complete(void *ctx, const struct frontend_completion *c)
 	}
 	hist_record(&rec->lat[c->write], c->complete_ns - c->submit_ns);
 	for (int i = 0; i < SIM_STAGES; i++)
-		hist_record(&rec->stage[i], c->stage_ns[i]);
+		if (i != SIM_STAGE_HANDOFF || !rec->skip_handoff)
+			hist_record(&rec->stage[i], c->stage_ns[i]);
 	rec->bytes[c->write] += c->len_bytes;
 }
 
 /* ---- Metrics ------------------------------------------------------------ */
 
-enum { M_MAX = 160 };
+enum { M_MAX = 200 };
 
 struct metric {
 	const char *name;
@@ -103,6 +104,44 @@ static void put_latency(struct metrics *ms, const struct hist *h, int col)
 	put(ms, names[2][col], (double)h->max_ns);
 	for (size_t i = 0; i < sizeof(pcts) / sizeof(pcts[0]); i++)
 		put(ms, pct_names[i][col], (double)hist_percentile(h, pcts[i]));
+}
+
+/*
+ * The counters of the frontend's policies (docs/policies.md): the
+ * hand-off to the submit worker, the deferral to the completion worker,
+ * and the gate.  All zero at the neutral settings.
+ */
+static void put_policies(struct metrics *ms, const struct engine_result *res,
+			 double t, double ios)
+{
+	const struct frontend_stats *fe = &res->fe;
+	const struct gate_stats *g = &res->gate;
+
+	put(ms, "handoffs_per_io", ratio((double)fe->handoffs, ios));
+	put(ms, "submit_worker_wakeups_per_io",
+	    ratio((double)res->handoff.delivered, ios));
+	put(ms, "submit_worker_sleeps", (double)res->handoff.sleeps);
+	put(ms, "submit_worker_cpu_util",
+	    ratio((double)res->sub_cpu_ns, t * 1e9));
+	put(ms, "deferred_batches_per_io",
+	    ratio((double)fe->deferred_batches, ios));
+	put(ms, "responses_per_deferred_batch",
+	    ratio((double)fe->responses, (double)fe->deferred_batches));
+	put(ms, "deferred_worker_sleeps", (double)res->defer.sleeps);
+	put(ms, "deferred_worker_cpu_util",
+	    ratio((double)res->dpc_cpu_ns, t * 1e9));
+	put(ms, "lock_acquisitions", (double)g->acquisitions);
+	put(ms, "lock_acquisitions_per_io",
+	    ratio((double)g->acquisitions, ios));
+	put(ms, "lock_contended_pct",
+	    100 * ratio((double)g->contended, (double)g->acquisitions));
+	put(ms, "lock_wait_total_ns", (double)g->wait_sum_ns);
+	put(ms, "lock_wait_per_io_ns", ratio((double)g->wait_sum_ns, ios));
+	put(ms, "lock_wait_max_ns", (double)g->wait_max_ns);
+	put(ms, "lock_hold_total_ns", (double)g->hold_sum_ns);
+	put(ms, "lock_hold_mean_ns",
+	    ratio((double)g->hold_sum_ns, (double)g->acquisitions));
+	put(ms, "lock_hold_max_ns", (double)g->hold_max_ns);
 }
 
 static void compute(struct metrics *ms, const struct engine_result *res,
@@ -218,6 +257,8 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "little_deviation_pct",
 	    measured > 0 ? 100.0 * fabs(predicted - measured) / measured : 0);
 
+	put_policies(ms, res, t, ios);
+
 	/* Open loop: how far behind its schedule the issuer fell. */
 	put(ms, "sched_ios", (double)fe->sched_ios);
 	put(ms, "sched_lag_mean_ns",
@@ -258,6 +299,21 @@ static enum bench_bottleneck verdict(const struct bench_config *cfg,
 		.sleeps = get(ms, "kick_sleeps") + get(ms, "irq_sleeps"),
 		.ring_requests_per_io = get(ms, "ring_requests_per_io"),
 		.failed = !bench_report_conserved(res) || res->fe.ios_failed,
+		.submit_worker = cfg->submit_path == BENCH_SUBMIT_PATH_WORKER,
+		.completion_deferred = cfg->completion ==
+				       BENCH_COMPLETION_DEFERRED,
+		.lock = cfg->lock == BENCH_LOCK_SINGLE,
+		.lock_work_ns = (double)cfg->lock_work_ns,
+		.lock_acq_per_io = get(ms, "lock_acquisitions_per_io"),
+		.lock_contended_pct = get(ms, "lock_contended_pct"),
+		.lock_wait_per_io_ns = get(ms, "lock_wait_per_io_ns"),
+		.lock_wait_max_ns = get(ms, "lock_wait_max_ns"),
+		.lock_hold_mean_ns = get(ms, "lock_hold_mean_ns"),
+		.worker_wakeups_per_io =
+			get(ms, "submit_worker_wakeups_per_io"),
+		.worker_sleeps = get(ms, "submit_worker_sleeps"),
+		.responses_per_dpc = get(ms, "responses_per_deferred_batch"),
+		.dpc_sleeps = get(ms, "deferred_worker_sleeps"),
 	};
 
 	for (int i = 0; i < SIM_STAGES; i++) {
@@ -437,6 +493,39 @@ static void text_direction(FILE *out, const struct metrics *ms,
 #undef M
 }
 
+/* The policies' counters, for the policies that are on. */
+static void text_policies(FILE *out, const struct bench_config *cfg,
+			  const struct metrics *ms)
+{
+	if (cfg->submit_path == BENCH_SUBMIT_PATH_WORKER)
+		fprintf(out,
+			"  hand-off: %.3f/IO, submit worker woken %.3f/IO, "
+			"slept %.0f times, cpu %.0f%%\n",
+			get(ms, "handoffs_per_io"),
+			get(ms, "submit_worker_wakeups_per_io"),
+			get(ms, "submit_worker_sleeps"),
+			100 * get(ms, "submit_worker_cpu_util"));
+	if (cfg->completion == BENCH_COMPLETION_DEFERRED)
+		fprintf(out,
+			"  deferral: %.3f batches/IO, %.1f responses/batch, "
+			"deferred worker slept %.0f times, cpu %.0f%%\n",
+			get(ms, "deferred_batches_per_io"),
+			get(ms, "responses_per_deferred_batch"),
+			get(ms, "deferred_worker_sleeps"),
+			100 * get(ms, "deferred_worker_cpu_util"));
+	if (cfg->lock != BENCH_LOCK_NONE)
+		fprintf(out,
+			"  lock: %.2f acquisitions/IO, %.1f%% contended, wait "
+			"%.2f us/IO (max %.1f us), hold mean %.2f us "
+			"(max %.1f us)\n",
+			get(ms, "lock_acquisitions_per_io"),
+			get(ms, "lock_contended_pct"),
+			get(ms, "lock_wait_per_io_ns") / 1e3,
+			get(ms, "lock_wait_max_ns") / 1e3,
+			get(ms, "lock_hold_mean_ns") / 1e3,
+			get(ms, "lock_hold_max_ns") / 1e3);
+}
+
 static void opt(FILE *out, const struct bench_config *cfg, const char *name)
 {
 	const struct bench_opt *o = bench_opt_find(name);
@@ -488,6 +577,14 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	opt(out, cfg, "notify");
 	opt(out, cfg, "irq-coalesce");
 	opt(out, cfg, "irq-coalesce-time");
+	fprintf(out, "\n  paths:");
+	opt(out, cfg, "submit-path");
+	opt(out, cfg, "completion");
+	opt(out, cfg, "lock");
+	if (cfg->lock != BENCH_LOCK_NONE) {
+		opt(out, cfg, "lock-type");
+		opt(out, cfg, "lock-work");
+	}
 	fprintf(out, "\n  evtchn:");
 	opt(out, cfg, "evtchn-latency");
 	opt(out, cfg, "evtchn-latency-dist");
@@ -531,6 +628,7 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		get(ms, "irq_lag_mean_ns") / 1e3,
 		get(ms, "irq_lag_max_ns") / 1e3, get(ms, "kick_sleeps"),
 		get(ms, "irq_sleeps"));
+	text_policies(out, cfg, ms);
 	fprintf(out, "  stages (usec, mean/p99):");
 	for (int i = 0; i < SIM_STAGES; i++) {
 		char name[40];

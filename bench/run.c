@@ -102,6 +102,40 @@ static int bench_workload_config(const struct bench_config *cfg,
 	return 0;
 }
 
+/*
+ * The frontend's policies (docs/policies.md).  A worker thread shares
+ * the frontend's state with the other paths, so it needs the gate.
+ */
+static int policy_config(const struct bench_config *cfg,
+			 struct engine_config *ec, char *err, size_t err_len)
+{
+	bool worker = cfg->submit_path == BENCH_SUBMIT_PATH_WORKER;
+	bool deferred = cfg->completion == BENCH_COMPLETION_DEFERRED;
+
+	if ((worker || deferred) && cfg->lock == BENCH_LOCK_NONE) {
+		snprintf(err, err_len,
+			 "--%s: a worker thread shares the ring and the task "
+			 "pool with the other paths; it needs --lock=single",
+			 worker ? "submit-path=worker" : "completion=deferred");
+		return -EINVAL;
+	}
+	if (cfg->lock_work_ns && cfg->lock == BENCH_LOCK_NONE) {
+		snprintf(
+			err, err_len,
+			"--lock-work: work under the lock needs --lock=single");
+		return -EINVAL;
+	}
+	ec->submit_path = worker ? FRONTEND_SUBMIT_WORKER :
+				   FRONTEND_SUBMIT_DIRECT;
+	ec->completion = deferred ? FRONTEND_COMPLETE_DEFERRED :
+				    FRONTEND_COMPLETE_IRQ;
+	ec->lock = cfg->lock == BENCH_LOCK_SINGLE;
+	ec->lock_kind = cfg->lock_type == BENCH_LOCK_SPIN ? GATE_SPIN :
+							    GATE_MUTEX;
+	ec->lock_work_ns = cfg->lock_work_ns;
+	return 0;
+}
+
 int bench_engine_config(const struct bench_config *cfg,
 			struct engine_config *ec, char *err, size_t err_len)
 {
@@ -121,6 +155,8 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->coalesce_ns = cfg->irq_coalesce_ns;
 	ec->submit_per_request = cfg->backend_submit == BENCH_SUBMIT_REQUEST;
 	ec->indirect_segments = cfg->indirect_segments;
+	if (policy_config(cfg, ec, err, err_len))
+		return -EINVAL;
 	ec->backend_max_indirect = cfg->backend_max_indirect;
 	if (cfg->irq_coalesce > 1 && !cfg->irq_coalesce_ns) {
 		snprintf(err, err_len,
@@ -382,6 +418,8 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 			"(struct wl_io.think_ns) but the frontend does not "
 			"pause for it yet\n");
 	bench_rec_init(rec);
+	/* Direct submission has no hand-off: every one would be 0. */
+	rec->skip_handoff = cfg->submit_path == BENCH_SUBMIT_PATH_DIRECT;
 	ec.complete = bench_rec_complete;
 	ec.complete_ctx = rec;
 	ec.interrupt = interrupt;

@@ -15,8 +15,19 @@
  *    - ring: the kick's latency or the backend's wake-up.
  *    - backend: validation and submission in the backend thread.
  *    - response: the interrupt: coalescing hold, latency, wake-up.
+ *    - handoff: the internal queue and the submit worker's wake-up.
+ *      What-if: direct submission saves up to the stage's mean.
+ *    - complete: with deferral, the deferred worker's wake-up and
+ *      batching (what-if: completing in the handler saves up to the
+ *      stage's mean); without, the handler's own work.
+ *    Before those, lock contention: with the gate on, when the largest
+ *    stage is one the frontend's threads spend (queue, handoff,
+ *    complete) and the wait for the gate per I/O is at least half of it,
+ *    the lock is the bottleneck.  What-if: that wait is the most that
+ *    separate paths (or no work under the lock) could save per I/O.
  * 3. Evidence: the stage's share and the counter behind it.
  */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "bench/verdict.h"
@@ -34,6 +45,10 @@ const char *bench_bottleneck_name(enum bench_bottleneck b)
 		[BENCH_BN_BACKEND] = "backend",
 		[BENCH_BN_RESPONSE] = "interrupt",
 		[BENCH_BN_QUEUE] = "frontend",
+		[BENCH_BN_LOCK] = "lock",
+		[BENCH_BN_HANDOFF] = "handoff",
+		[BENCH_BN_DEFERRED] = "deferral",
+		[BENCH_BN_HANDLER] = "handler",
 	};
 
 	return (unsigned int)b < sizeof(names) / sizeof(names[0]) ? names[b] :
@@ -82,12 +97,81 @@ static enum bench_bottleneck queue_verdict(const struct bench_verdict_in *in,
 			 in->ring_requests_per_io, 100 * share);
 		return BENCH_BN_RING_FULL;
 	}
-	snprintf(buf, len,
-		 "The frontend's dispatch: %.0f%% of the latency passed "
-		 "before an I/O reached the ring, with no cap or ring stall; "
-		 "the frontend thread is busy (push batching, CPU).",
-		 100 * share);
+	if (in->lock && in->lock_hold_mean_ns > 0)
+		snprintf(buf, len,
+			 "The frontend's dispatch: %.0f%% of the latency "
+			 "passed before an I/O reached the ring, with no cap "
+			 "or ring stall; the frontend thread is busy, holding "
+			 "the lock %.1f us per acquisition (%.1f us of it "
+			 "configured work) %.1f times per I/O.",
+			 100 * share, in->lock_hold_mean_ns / 1e3,
+			 in->lock_work_ns / 1e3, in->lock_acq_per_io);
+	else
+		snprintf(buf, len,
+			 "The frontend's dispatch: %.0f%% of the latency "
+			 "passed before an I/O reached the ring, with no cap "
+			 "or ring stall; the frontend thread is busy (push "
+			 "batching, CPU).",
+			 100 * share);
 	return BENCH_BN_QUEUE;
+}
+
+/*
+ * Lock contention: the gate's waits make up at least half of the largest
+ * stage, and that stage is one the frontend's threads spend.
+ */
+static bool lock_bound(const struct bench_verdict_in *in, enum sim_stage top)
+{
+	if (!in->lock || in->lock_wait_per_io_ns <= 0)
+		return false;
+	if (top != SIM_STAGE_QUEUE && top != SIM_STAGE_HANDOFF &&
+	    top != SIM_STAGE_COMPLETE)
+		return false;
+	return in->lock_wait_per_io_ns >= 0.5 * in->stage_mean_ns[top];
+}
+
+static enum bench_bottleneck lock_verdict(const struct bench_verdict_in *in,
+					  enum sim_stage top, char *buf,
+					  size_t len)
+{
+	snprintf(buf, len,
+		 "Lock contention: %.0f%% of %.1f gate acquisitions per I/O "
+		 "found it held; waiting took %.1f us per I/O (max %.1f us), "
+		 "%.0f%% of the latency, most of the %s stage; each holder "
+		 "kept it %.1f us (%.1f us configured work). Separate "
+		 "submit and complete paths, or no work under the lock, "
+		 "would save at most that %.1f us per I/O.",
+		 in->lock_contended_pct, in->lock_acq_per_io,
+		 in->lock_wait_per_io_ns / 1e3, in->lock_wait_max_ns / 1e3,
+		 100 * in->lock_wait_per_io_ns / in->lat_mean_ns,
+		 sim_stage_name(top), in->lock_hold_mean_ns / 1e3,
+		 in->lock_work_ns / 1e3, in->lock_wait_per_io_ns / 1e3);
+	return BENCH_BN_LOCK;
+}
+
+static enum bench_bottleneck complete_verdict(const struct bench_verdict_in *in,
+					      double share, char *buf,
+					      size_t len)
+{
+	double mean = in->stage_mean_ns[SIM_STAGE_COMPLETE];
+
+	if (in->completion_deferred) {
+		snprintf(buf, len,
+			 "The deferral: %.0f%% of the latency passed between "
+			 "the interrupt's acknowledgement and the deferred "
+			 "worker completing the I/O (%.1f responses per "
+			 "batch, %.0f worker sleeps). Completing in the "
+			 "handler would save at most %.1f us per I/O.",
+			 100 * share, in->responses_per_dpc, in->dpc_sleeps,
+			 mean / 1e3);
+		return BENCH_BN_DEFERRED;
+	}
+	snprintf(buf, len,
+		 "The interrupt handler: %.0f%% of the latency passed "
+		 "between the handler starting and the I/O completing "
+		 "(reaping, validation, completion callbacks%s).",
+		 100 * share, in->lock ? ", waiting for the lock" : "");
+	return BENCH_BN_HANDLER;
 }
 
 enum bench_bottleneck bench_verdict(const struct bench_verdict_in *in,
@@ -109,6 +193,8 @@ enum bench_bottleneck bench_verdict(const struct bench_verdict_in *in,
 		if (in->stage_mean_ns[s] > in->stage_mean_ns[top])
 			top = (enum sim_stage)s;
 	share = in->stage_mean_ns[top] / in->lat_mean_ns;
+	if (lock_bound(in, top))
+		return lock_verdict(in, top, buf, len);
 
 	switch (top) {
 	case SIM_STAGE_QUEUE:
@@ -161,6 +247,19 @@ enum bench_bottleneck bench_verdict(const struct bench_verdict_in *in,
 				100 * share, in->evtchn_latency_ns / 1e3,
 				in->sleeps > 0 ? ", frontend wake-ups" : "");
 		return BENCH_BN_RESPONSE;
+	case SIM_STAGE_HANDOFF:
+		snprintf(buf, len,
+			 "The hand-off: %.0f%% of the latency passed between "
+			 "queuing an I/O for the submit worker and the worker "
+			 "putting it on the ring (%.2f worker wake-ups per "
+			 "I/O, %.0f worker sleeps). Direct submission would "
+			 "save at most %.1f us per I/O.",
+			 100 * share, in->worker_wakeups_per_io,
+			 in->worker_sleeps,
+			 in->stage_mean_ns[SIM_STAGE_HANDOFF] / 1e3);
+		return BENCH_BN_HANDOFF;
+	case SIM_STAGE_COMPLETE:
+		return complete_verdict(in, share, buf, len);
 	case SIM_STAGES:
 		break;
 	}

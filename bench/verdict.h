@@ -23,6 +23,10 @@ enum bench_bottleneck {
 	BENCH_BN_BACKEND,   /* the backend's submission path */
 	BENCH_BN_RESPONSE,  /* interrupts: coalescing, latency, wake-ups */
 	BENCH_BN_QUEUE,	    /* the frontend's own dispatch */
+	BENCH_BN_LOCK,	    /* threads waiting for the frontend's gate */
+	BENCH_BN_HANDOFF,   /* the hand-off to the submit worker */
+	BENCH_BN_DEFERRED,  /* the deferral to the completion worker */
+	BENCH_BN_HANDLER,   /* the interrupt handler's own work */
 };
 
 struct bench_verdict_in {
@@ -39,6 +43,20 @@ struct bench_verdict_in {
 	double sleeps;	    /* receivers that slept */
 	double ring_requests_per_io;
 	int failed; /* device disabled, ring stopped, lost I/O */
+	/* The frontend's policies (docs/policies.md). */
+	int submit_worker;	    /* submit path worker */
+	int completion_deferred;    /* completion path deferred */
+	int lock;		    /* the gate is on */
+	double lock_work_ns;	    /* configured work per acquisition */
+	double lock_acq_per_io;	    /* acquisitions per I/O */
+	double lock_contended_pct;  /* of acquisitions, found it held */
+	double lock_wait_per_io_ns; /* total wait / I/Os */
+	double lock_wait_max_ns;
+	double lock_hold_mean_ns;     /* per acquisition */
+	double worker_wakeups_per_io; /* handoff port deliveries per I/O */
+	double worker_sleeps;	      /* of the submit worker */
+	double responses_per_dpc;     /* deferred: responses per batch */
+	double dpc_sleeps;	      /* of the deferred worker */
 };
 
 /*

@@ -11,6 +11,13 @@
  * port's eventfd, and the backend also on its target's completion fd;
  * spin keeps polling.  Every sleep is bounded by 100 ms so that the end
  * of a run is noticed, as blkback's thread wakes every LRU_INTERVAL.
+ *
+ * The frontend's policy threads (docs/policies.md), only when configured:
+ * a submit worker (blkring-fe-sub) woken through the handoff port, and a
+ * deferred-completion worker (blkring-fe-dpc) woken through the defer
+ * port.  Both ports have no latency and wait per the same policy, so the
+ * hand-off costs what a real wake-up costs.  A worker that completes I/Os
+ * wakes the frontend thread if it sleeps (see frontend_completions()).
  */
 #include <errno.h>
 #include <poll.h>
@@ -37,11 +44,17 @@ struct engine {
 	struct wl *wl;
 	struct frontend *fe;
 	struct backend *be;
+	/* The frontend's policy threads and what they share. */
+	struct evtchn_port handoff, defer;
+	struct gate gate;
+	bool gated, sub_on, dpc_on;
+	pthread_t sub, dpc;
+	uint64_t fe_seen;    /* frontend thread: completions before its pass */
 	atomic_bool fe_done; /* the frontend thread has left */
 	atomic_bool be_dead; /* the backend stopped the ring */
 	uint64_t deadline_ns;
 	/* Written by each thread before it exits, read after join. */
-	uint64_t fe_cpu_ns, be_cpu_ns, fe_end_ns;
+	uint64_t fe_cpu_ns, be_cpu_ns, fe_end_ns, sub_cpu_ns, dpc_cpu_ns;
 	bool interrupted, drain_timeout;
 };
 
@@ -98,8 +111,9 @@ static void sleep_until(uint64_t t_ns)
 
 /*
  * Waits for @port per the policy, never past @limit_ns.  @extra_fd (or
- * -1) is a target completion fd to wake on as well; @recheck, called after
- * the fd is cleared and before sleeping, returns true if work turned up.
+ * -1) is a target completion fd to wake on as well; @recheck (or NULL),
+ * called after the fd is cleared and before sleeping, returns true if
+ * work turned up.
  */
 static void wait_for(const struct engine *e, struct evtchn_port *port,
 		     int extra_fd, bool (*recheck)(void *), void *arg,
@@ -135,10 +149,10 @@ static void wait_for(const struct engine *e, struct evtchn_port *port,
 	if (evtchn_sleep_begin(port)) {
 		bool work = false;
 
-		if (extra_fd >= 0) {
+		if (extra_fd >= 0)
 			target_wait_fd_clear(extra_fd);
+		if (recheck)
 			work = recheck(arg);
-		}
 		if (!work) {
 			timeout = limit_ns - now;
 			if (timeout > SLEEP_CAP_NS)
@@ -167,6 +181,19 @@ static void setup_thread(const struct engine *e, const char *name, int cpu)
 		prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 }
 
+/*
+ * With policy threads, another thread may complete I/Os (and so free
+ * room to submit) while the frontend thread is about to sleep: its
+ * announcement (seq_cst, evtchn_sleep_begin()) and this load pair with
+ * the completions store and the sleeping load in wake_submitter().
+ */
+static bool frontend_recheck(void *arg)
+{
+	struct engine *e = arg;
+
+	return frontend_completions(e->fe) != e->fe_seen;
+}
+
 static void *frontend_thread(void *arg)
 {
 	struct engine *e = arg;
@@ -193,6 +220,8 @@ static void *frontend_thread(void *arg)
 				stop_ns = now;
 			}
 		}
+		if (e->gated)
+			e->fe_seen = frontend_completions(e->fe);
 		did = frontend_submit(e->fe);
 		if (evtchn_poll(&e->irq, mono_ns()))
 			did += 1 + frontend_irq(e->fe);
@@ -223,14 +252,161 @@ static void *frontend_thread(void *arg)
 			}
 			limit = due - cfg->evtchn.hybrid_margin_ns;
 		}
-		wait_for(e, &e->irq, -1, NULL, NULL, limit);
+		wait_for(e, &e->irq, -1, e->gated ? frontend_recheck : NULL, e,
+			 limit);
 	}
 	e->fe_end_ns = mono_ns();
 	e->fe_cpu_ns = thread_cpu_ns();
 	atomic_store_explicit(&e->fe_done, true, memory_order_release);
 	/* The backend may sleep with nothing left to do: end its wait. */
 	evtchn_wake(&e->kick);
+	if (e->sub_on)
+		evtchn_wake(&e->handoff);
+	if (e->dpc_on)
+		evtchn_wake(&e->defer);
 	return NULL;
+}
+
+/*
+ * Wakes the frontend thread after a worker completed I/Os, if it sleeps.
+ * Seq_cst: pairs with frontend_recheck() (the completions were stored
+ * seq_cst before the worker left the gate).
+ */
+static void wake_submitter(struct engine *e, uint64_t before)
+{
+	if (frontend_completions(e->fe) != before &&
+	    atomic_load_explicit(&e->irq.sleeping, memory_order_seq_cst))
+		evtchn_wake(&e->irq);
+}
+
+/* The submit worker: puts what the frontend thread handed off on the ring. */
+static void *submit_worker_thread(void *arg)
+{
+	struct engine *e = arg;
+
+	setup_thread(e, "blkring-fe-sub", e->cfg->frontend_cpu);
+	while (!atomic_load_explicit(&e->fe_done, memory_order_acquire)) {
+		uint64_t before = frontend_completions(e->fe);
+
+		if (!evtchn_poll(&e->handoff, mono_ns())) {
+			wait_for(e, &e->handoff, -1, NULL, NULL, UINT64_MAX);
+			continue;
+		}
+		frontend_submit_worker(e->fe);
+		/* A disabled device completes everything here. */
+		wake_submitter(e, before);
+	}
+	e->sub_cpu_ns = thread_cpu_ns();
+	return NULL;
+}
+
+/* The deferred worker (DPC): reaps and completes after an acknowledgement. */
+static void *dpc_thread(void *arg)
+{
+	struct engine *e = arg;
+
+	setup_thread(e, "blkring-fe-dpc", e->cfg->frontend_cpu);
+	while (!atomic_load_explicit(&e->fe_done, memory_order_acquire)) {
+		uint64_t before = frontend_completions(e->fe);
+
+		if (!evtchn_poll(&e->defer, mono_ns())) {
+			wait_for(e, &e->defer, -1, NULL, NULL, UINT64_MAX);
+			continue;
+		}
+		frontend_dpc(e->fe);
+		wake_submitter(e, before);
+	}
+	e->dpc_cpu_ns = thread_cpu_ns();
+	return NULL;
+}
+
+/*
+ * The ports and the gate of the frontend's policies, before the actors.
+ * The worker ports carry no simulated latency or cost and always notify:
+ * what a hand-off costs is the real wake-up.
+ */
+static int init_policies(struct engine *e, char *why, size_t why_len)
+{
+	const struct engine_config *cfg = e->cfg;
+	struct evtchn_config pc = cfg->evtchn;
+	struct gate_config gc = {
+		.kind = cfg->lock_kind,
+		.work_ns = cfg->lock_work_ns,
+		.clock = &e->clock,
+	};
+	int rc;
+
+	pc.latency_ns = 0;
+	pc.latency_max_ns = 0;
+	pc.dist = EVTCHN_LAT_FIXED;
+	pc.cost_ns = 0;
+	pc.notify = EVTCHN_NOTIFY_EVENT;
+	e->gated = cfg->lock;
+	e->sub_on = cfg->submit_path == FRONTEND_SUBMIT_WORKER;
+	e->dpc_on = cfg->completion == FRONTEND_COMPLETE_DEFERRED;
+	rc = evtchn_init(&e->handoff, &pc);
+	if (rc)
+		goto err;
+	rc = evtchn_init(&e->defer, &pc);
+	if (rc)
+		goto err_fini_handoff;
+	rc = gate_init(&e->gate, &gc);
+	if (rc)
+		goto err_fini_defer;
+	return 0;
+
+err_fini_defer:
+	evtchn_fini(&e->defer);
+err_fini_handoff:
+	evtchn_fini(&e->handoff);
+err:
+	snprintf(why, why_len, "policy threads: %s", strerror(-rc));
+	return rc;
+}
+
+static void fini_policies(struct engine *e)
+{
+	gate_fini(&e->gate);
+	evtchn_fini(&e->defer);
+	evtchn_fini(&e->handoff);
+}
+
+/* Starts the configured workers; on failure none is left running. */
+static int start_workers(struct engine *e, char *why, size_t why_len)
+{
+	int rc;
+
+	if (e->sub_on) {
+		rc = -pthread_create(&e->sub, NULL, submit_worker_thread, e);
+		if (rc) {
+			snprintf(why, why_len, "submit worker: %s",
+				 strerror(-rc));
+			return rc;
+		}
+	}
+	if (e->dpc_on) {
+		rc = -pthread_create(&e->dpc, NULL, dpc_thread, e);
+		if (rc) {
+			snprintf(why, why_len, "deferred worker: %s",
+				 strerror(-rc));
+			if (e->sub_on) {
+				atomic_store(&e->fe_done, true);
+				evtchn_wake(&e->handoff);
+				pthread_join(e->sub, NULL);
+			}
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* After the frontend thread has set fe_done and woken them. */
+static void join_workers(struct engine *e)
+{
+	if (e->sub_on)
+		pthread_join(e->sub, NULL);
+	if (e->dpc_on)
+		pthread_join(e->dpc, NULL);
 }
 
 static bool backend_recheck(void *arg)
@@ -330,6 +506,11 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.complete = cfg->complete,
 		.complete_ctx = cfg->complete_ctx,
 		.stamps = e->stamps,
+		.submit_path = cfg->submit_path,
+		.completion = cfg->completion,
+		.gate = cfg->lock ? &e->gate : NULL,
+		.handoff = &e->handoff,
+		.defer = &e->defer,
 	};
 	struct backend_config bc = {
 		.ring_order = cfg->ring_order,
@@ -435,9 +616,12 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 		snprintf(why, why_len, "event channel: %s", strerror(-rc));
 		goto err_fini_kick;
 	}
-	rc = start_actors(&e, why, why_len);
+	rc = init_policies(&e, why, why_len);
 	if (rc)
 		goto err_fini_irq;
+	rc = start_actors(&e, why, why_len);
+	if (rc)
+		goto err_fini_policies;
 
 	atomic_init(&e.fe_done, false);
 	atomic_init(&e.be_dead, false);
@@ -449,14 +633,26 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 		snprintf(why, why_len, "backend thread: %s", strerror(-rc));
 		goto err_destroy_actors;
 	}
+	rc = start_workers(&e, why, why_len);
+	if (rc) {
+		atomic_store(&e.fe_done, true);
+		evtchn_wake(&e.kick);
+		pthread_join(back, NULL);
+		goto err_destroy_actors;
+	}
 	rc = -pthread_create(&front, NULL, frontend_thread, &e);
 	if (rc) {
 		snprintf(why, why_len, "frontend thread: %s", strerror(-rc));
 		atomic_store(&e.fe_done, true);
+		evtchn_wake(&e.kick);
+		evtchn_wake(&e.handoff);
+		evtchn_wake(&e.defer);
+		join_workers(&e);
 		pthread_join(back, NULL);
 		goto err_destroy_actors;
 	}
 	pthread_join(front, NULL);
+	join_workers(&e);
 	pthread_join(back, NULL);
 
 	res->end_ns = e.fe_end_ns;
@@ -466,6 +662,12 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 	evtchn_stats(&e.irq, &res->irq);
 	res->fe_cpu_ns = e.fe_cpu_ns;
 	res->be_cpu_ns = e.be_cpu_ns;
+	evtchn_stats(&e.handoff, &res->handoff);
+	evtchn_stats(&e.defer, &res->defer);
+	if (e.gated)
+		gate_stats(&e.gate, &res->gate);
+	res->sub_cpu_ns = e.sub_cpu_ns;
+	res->dpc_cpu_ns = e.dpc_cpu_ns;
 	res->disk_bytes = disk_bytes;
 	res->interrupted = e.interrupted;
 	res->drain_timeout = e.drain_timeout;
@@ -474,6 +676,8 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 err_destroy_actors:
 	backend_destroy(e.be);
 	frontend_destroy(e.fe);
+err_fini_policies:
+	fini_policies(&e);
 err_fini_irq:
 	evtchn_fini(&e.irq);
 err_fini_kick:

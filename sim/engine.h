@@ -9,7 +9,9 @@
  * engine_run() is called from one thread and returns when the run is over:
  * the workload is exhausted, the runtime has passed, the interrupt flag was
  * raised, or an actor stopped the device.  Completions are reported through
- * the callback, on the frontend's thread.
+ * the callback, on the frontend's thread; or, with the frontend's policy
+ * threads (a submit worker, a deferred-completion worker: docs/policies.md),
+ * on whichever frontend thread completes, under the frontend's gate.
  */
 #ifndef BLKRING_SIM_ENGINE_H
 #define BLKRING_SIM_ENGINE_H
@@ -37,6 +39,11 @@ struct engine_config {
 	unsigned int indirect_segments; /* frontend's max_indirect_segments */
 	unsigned int backend_max_indirect; /* feature-max-indirect-segments */
 	bool verify;			   /* write a pattern, check reads */
+	enum frontend_submit_path submit_path;	  /* direct or worker */
+	enum frontend_completion_path completion; /* irq or deferred */
+	bool lock;		  /* the frontend's gate: lock model single */
+	enum gate_kind lock_kind; /* mutex or spinlock */
+	uint64_t lock_work_ns;	  /* work done per acquisition, held */
 	struct wl_config workload;
 	const struct target_ops *target;
 	struct target_config target_cfg;
@@ -53,13 +60,17 @@ struct engine_config {
 struct engine_result {
 	struct frontend_stats fe;
 	struct backend_stats be;
-	struct evtchn_stats kick;      /* frontend -> backend */
-	struct evtchn_stats irq;       /* backend -> frontend */
-	uint64_t start_ns, end_ns;     /* CLOCK_MONOTONIC */
-	uint64_t fe_cpu_ns, be_cpu_ns; /* thread CPU time */
-	uint64_t disk_bytes;	       /* the target's size */
-	bool interrupted;	       /* stopped by the interrupt flag */
-	bool drain_timeout;	       /* I/O still in flight at the end */
+	struct evtchn_stats kick;	 /* frontend -> backend */
+	struct evtchn_stats irq;	 /* backend -> frontend */
+	uint64_t start_ns, end_ns;	 /* CLOCK_MONOTONIC */
+	uint64_t fe_cpu_ns, be_cpu_ns;	 /* thread CPU time */
+	struct evtchn_stats handoff;	 /* frontend -> submit worker */
+	struct evtchn_stats defer;	 /* interrupt -> deferred worker */
+	struct gate_stats gate;		 /* the lock model's; zero if none */
+	uint64_t sub_cpu_ns, dpc_cpu_ns; /* the workers' CPU time */
+	uint64_t disk_bytes;		 /* the target's size */
+	bool interrupted;		 /* stopped by the interrupt flag */
+	bool drain_timeout;		 /* I/O still in flight at the end */
 };
 
 /* Fills @cfg with defaults (the target and callback are left unset). */

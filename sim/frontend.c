@@ -8,7 +8,17 @@
  * slot remembers which I/O a request belongs to and what it asked for, so
  * a response can be checked against it.  Shadow i owns grant pages
  * i * 11 .. i * 11 + 10, so a request never shares a page with another.
+ *
+ * The policies are strategies picked at creation: fe->dispatch (put on
+ * the ring, or hand to the internal queue) and fe->irq (reap, or only
+ * acknowledge).  With a gate every entry runs between enter() and leave();
+ * leave() publishes, for the threads that do not take the gate, whether
+ * the actor is finished, whether submission is idle until a completion,
+ * and the number of completions, and wakes the submit worker when a
+ * completion freed room for the I/Os waiting in its queue.  Without a
+ * gate none of this runs: the neutral path is the single-threaded one.
  */
+#include <stdatomic.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +32,7 @@
 struct frontend_io {
 	uint64_t offset_bytes;
 	uint64_t submit_ns;
+	uint64_t handoff_ns; /* put on the internal queue; 0: direct */
 	uint32_t len_bytes;
 	uint32_t parts_left; /* ring requests not yet answered */
 	bool write;
@@ -36,8 +47,13 @@ struct frontend_shadow {
 	uint8_t operation;
 };
 
+struct frontend;
+typedef unsigned int (*frontend_step_fn)(struct frontend *fe);
+
 struct frontend {
 	struct frontend_config cfg;
+	frontend_step_fn dispatch; /* the submit path's strategy */
+	frontend_step_fn irq;	   /* the completion path's strategy */
 	struct ring_front ring;
 	struct frontend_io *ios; /* iodepth of them */
 	uint32_t *free_ios;	 /* stack of free I/O indices */
@@ -47,6 +63,8 @@ struct frontend {
 	uint32_t nr_free_ids;
 	uint32_t *upper;		/* FIFO of queued I/O indices */
 	uint32_t upper_head, upper_len; /* capacity iodepth */
+	uint32_t *handoff;		/* the submit worker's FIFO */
+	uint32_t ho_head, ho_len;	/* capacity iodepth */
 	unsigned int dispatched;	/* I/Os handed to the miniport */
 	unsigned int unpushed;		/* I/Os put but not pushed */
 	unsigned int qd_cap;		/* effective: iodepth if none */
@@ -60,6 +78,15 @@ struct frontend {
 	bool started;
 	uint64_t t0_ns;		/* the first frontend_submit(): issue_ns 0 */
 	uint64_t area_since_ns; /* last change of inflight */
+	uint64_t handler_ns;	/* this reap's handler start; 0: at once */
+	/* Gated only: under the gate. */
+	uint64_t done_seen; /* completions at the last leave() */
+	bool wake_worker;   /* notify the submit worker at leave() */
+	/* Gated only: read without the gate (see leave()). */
+	atomic_bool fin;	      /* frontend_finished() */
+	atomic_bool idle;	      /* submit needs a completion first */
+	_Atomic uint64_t completions; /* frontend_completions() */
+	_Atomic uint64_t ack_ns;      /* deferred: the last acknowledgement */
 	struct frontend_stats st;
 };
 
@@ -122,6 +149,23 @@ int frontend_config_check(const struct frontend_config *cfg, char *why,
 			 cfg->indirect_segments, FRONTEND_MAX_INDIRECT);
 		return -EINVAL;
 	}
+	if (cfg->submit_path == FRONTEND_SUBMIT_WORKER && !cfg->handoff) {
+		snprintf(why, why_len, "submit path worker: no handoff port");
+		return -EINVAL;
+	}
+	if (cfg->completion == FRONTEND_COMPLETE_DEFERRED && !cfg->defer) {
+		snprintf(why, why_len, "completion deferred: no defer port");
+		return -EINVAL;
+	}
+	if ((cfg->submit_path == FRONTEND_SUBMIT_WORKER ||
+	     cfg->completion == FRONTEND_COMPLETE_DEFERRED) &&
+	    !cfg->gate) {
+		snprintf(why, why_len,
+			 "a submit or deferred worker shares the ring and the "
+			 "task pool with the other paths: it needs the lock "
+			 "(lock single)");
+		return -EINVAL;
+	}
 	if (cfg->grants->nr_pages <
 	    frontend_grant_pages(cfg->ring_order, cfg->indirect_segments)) {
 		snprintf(why, why_len, "grant table has %u pages, needs %u",
@@ -132,6 +176,8 @@ int frontend_config_check(const struct frontend_config *cfg, char *why,
 	}
 	return 0;
 }
+
+static void choose_strategies(struct frontend *fe);
 
 int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 {
@@ -160,6 +206,9 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 	fe->free_ids = calloc(nr_ents, sizeof(*fe->free_ids));
 	if (!fe->free_ids)
 		goto err_free_shadows;
+	fe->handoff = calloc(cfg->iodepth, sizeof(*fe->handoff));
+	if (!fe->handoff)
+		goto err_free_ids;
 
 	ring_front_init(&fe->ring, cfg->sring, cfg->ring_order);
 	/* Stacks popped from the end: the lowest index goes out first. */
@@ -190,9 +239,16 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 	if (!fe->cfg.push_batch)
 		fe->cfg.push_batch = 1;
 	fe->open_loop = wl_open_loop(cfg->workload);
+	choose_strategies(fe);
+	atomic_init(&fe->fin, false);
+	atomic_init(&fe->idle, false);
+	atomic_init(&fe->completions, 0);
+	atomic_init(&fe->ack_ns, 0);
 	*out = fe;
 	return 0;
 
+err_free_ids:
+	free(fe->free_ids);
 err_free_shadows:
 	free(fe->shadows);
 err_free_upper:
@@ -210,6 +266,7 @@ void frontend_destroy(struct frontend *fe)
 {
 	if (!fe)
 		return;
+	free(fe->handoff);
 	free(fe->free_ids);
 	free(fe->shadows);
 	free(fe->upper);
@@ -442,68 +499,229 @@ static void admit(struct frontend *fe)
 	}
 }
 
-unsigned int frontend_submit(struct frontend *fe)
+/*
+ * An I/O that needs more ring requests than the task pool holds would
+ * wait forever: refuse it, disabling the device.
+ */
+static bool too_big(struct frontend *fe, const struct frontend_io *fio)
+{
+	char why[160];
+
+	if (fio->parts_left <= fe->nr_tasks)
+		return false;
+	snprintf(why, sizeof(why),
+		 "an I/O of %u bytes needs %u ring requests; "
+		 "the ring and task pool hold %u (use a larger "
+		 "ring-order, indirect-segments or a smaller bs)",
+		 fio->len_bytes, fio->parts_left, fe->nr_tasks);
+	disable(fe, why);
+	return true;
+}
+
+/* Whether the ring and the task pool have room for @fio; counts a stall. */
+static bool room_for(struct frontend *fe, const struct frontend_io *fio)
+{
+	/*
+	 * The ring first: with one task per slot the two run out
+	 * together, and the ring is what limits.
+	 */
+	if (ring_front_free_requests(&fe->ring) < fio->parts_left) {
+		fe->st.ring_full_stalls += !fe->stalled_ring;
+		fe->stalled_ring = true;
+		return false;
+	}
+	fe->stalled_ring = false;
+	if (fe->nr_free_ids < fio->parts_left) {
+		fe->st.task_stalls += !fe->stalled_task;
+		fe->stalled_task = true;
+		return false;
+	}
+	fe->stalled_task = false;
+	return true;
+}
+
+/* Puts every part of I/O @io on the ring; pushes every push_batch I/Os. */
+static void place(struct frontend *fe, uint32_t io)
+{
+	const struct frontend_io *fio = &fe->ios[io];
+
+	for (uint32_t done = 0; done < fio->len_bytes; done += fe->part_bytes) {
+		uint32_t n = fio->len_bytes - done < fe->part_bytes ?
+				     fio->len_bytes - done :
+				     fe->part_bytes;
+
+		put_part(fe, io, fio->offset_bytes + done, n);
+	}
+	if (++fe->unpushed >= fe->cfg.push_batch)
+		push(fe);
+}
+
+/* Whether the QD cap lets one more I/O go to the miniport; counts a stall. */
+static bool under_cap(struct frontend *fe)
+{
+	if (fe->dispatched >= fe->qd_cap) {
+		fe->st.qd_cap_stalls += !fe->stalled_cap;
+		fe->stalled_cap = true;
+		return false;
+	}
+	fe->stalled_cap = false;
+	return true;
+}
+
+/*
+ * Submit path direct: the submitting thread hands queued I/Os to the
+ * miniport, which puts them on the ring, while the QD cap, the task pool
+ * and the ring allow.
+ */
+static unsigned int dispatch_direct(struct frontend *fe)
 {
 	unsigned int put = 0;
 
-	admit(fe);
 	while (fe->upper_len) {
 		uint32_t io = fe->upper[fe->upper_head];
-		struct frontend_io *fio = &fe->ios[io];
 
-		/* An I/O that can never fit would wait forever: refuse. */
-		if (fio->parts_left > fe->nr_tasks) {
-			char why[160];
-
-			snprintf(
-				why, sizeof(why),
-				"an I/O of %u bytes needs %u ring requests; "
-				"the ring and task pool hold %u (use a larger "
-				"ring-order, indirect-segments or a smaller bs)",
-				fio->len_bytes, fio->parts_left, fe->nr_tasks);
-			disable(fe, why);
+		if (too_big(fe, &fe->ios[io]) || !under_cap(fe) ||
+		    !room_for(fe, &fe->ios[io]))
 			break;
-		}
-		if (fe->dispatched >= fe->qd_cap) {
-			fe->st.qd_cap_stalls += !fe->stalled_cap;
-			fe->stalled_cap = true;
-			break;
-		}
-		fe->stalled_cap = false;
-		/*
-		 * The ring first: with one task per slot the two run out
-		 * together, and the ring is what limits.
-		 */
-		if (ring_front_free_requests(&fe->ring) < fio->parts_left) {
-			fe->st.ring_full_stalls += !fe->stalled_ring;
-			fe->stalled_ring = true;
-			break;
-		}
-		fe->stalled_ring = false;
-		if (fe->nr_free_ids < fio->parts_left) {
-			fe->st.task_stalls += !fe->stalled_task;
-			fe->stalled_task = true;
-			break;
-		}
-		fe->stalled_task = false;
 		fe->upper_head = (fe->upper_head + 1) % fe->cfg.iodepth;
 		fe->upper_len--;
 		fe->dispatched++;
-		for (uint32_t done = 0; done < fio->len_bytes;
-		     done += fe->part_bytes) {
-			uint32_t n = fio->len_bytes - done < fe->part_bytes ?
-					     fio->len_bytes - done :
-					     fe->part_bytes;
-
-			put_part(fe, io, fio->offset_bytes + done, n);
-		}
+		place(fe, io);
 		put++;
-		if (++fe->unpushed >= fe->cfg.push_batch)
-			push(fe);
 	}
 	/* The upper queue ran dry or stalled: publish what is there. */
 	if (fe->unpushed)
 		push(fe);
+	return put;
+}
+
+/*
+ * Submit path worker: the miniport takes I/Os as the QD cap allows and
+ * only queues them internally (xenvbd's StartIo returning at once); the
+ * submit worker puts them on the ring.  Returns the number handed off.
+ */
+static unsigned int hand_off(struct frontend *fe)
+{
+	unsigned int n = 0;
+	uint64_t now = 0;
+
+	while (fe->upper_len && under_cap(fe)) {
+		uint32_t io = fe->upper[fe->upper_head];
+
+		fe->upper_head = (fe->upper_head + 1) % fe->cfg.iodepth;
+		fe->upper_len--;
+		fe->dispatched++;
+		if (!n)
+			now = sim_now(fe->cfg.clock);
+		fe->ios[io].handoff_ns = now;
+		fe->handoff[(fe->ho_head + fe->ho_len++) % fe->cfg.iodepth] =
+			io;
+		fe->st.handoffs++;
+		n++;
+	}
+	if (n)
+		fe->wake_worker = true;
+	return n;
+}
+
+static bool finished_now(const struct frontend *fe)
+{
+	bool no_more = fe->stopped || fe->st.disabled ||
+		       (fe->exhausted && !fe->have_next);
+
+	return no_more && fe->st.inflight == 0;
+}
+
+static void enter(struct frontend *fe)
+{
+	gate_enter(fe->cfg.gate);
+}
+
+/*
+ * Leaves the gate, first publishing what the threads that do not take it
+ * read: the completions (seq_cst, see frontend_completions()), and with
+ * them the end of an idle submitter; whether the actor is finished; and
+ * a wake-up for the submit worker when it was handed I/Os or a completion
+ * freed room for those it holds.  The notification is sent under the
+ * gate, which makes its senders (whoever holds the gate) one at a time.
+ */
+static void leave(struct frontend *fe)
+{
+	uint64_t done = fe->st.ios_completed + fe->st.ios_failed;
+
+	if (done != fe->done_seen) {
+		fe->done_seen = done;
+		if (fe->ho_len)
+			fe->wake_worker = true;
+		/* Release: a submitter that reads idle false finds room. */
+		atomic_store_explicit(&fe->idle, false, memory_order_release);
+		/* Seq_cst: pairs with the waiter's sleep flag (engine). */
+		atomic_store_explicit(&fe->completions, done,
+				      memory_order_seq_cst);
+	}
+	if (fe->wake_worker) {
+		fe->wake_worker = false;
+		fe->st.handoff_notifies++;
+		evtchn_notify(fe->cfg.handoff, sim_now(fe->cfg.clock));
+	}
+	/* Release: pairs with the acquire in frontend_finished(). */
+	atomic_store_explicit(&fe->fin, finished_now(fe), memory_order_release);
+	gate_exit(fe->cfg.gate);
+}
+
+/*
+ * Submission under the gate.  A submitter that found nothing to do until
+ * a completion skips the gate until one comes (the idle hint), so that a
+ * spinning vCPU does not hammer the lock.
+ */
+static unsigned int submit_gated(struct frontend *fe)
+{
+	uint64_t issued;
+	unsigned int n;
+	bool idle;
+
+	/* Acquire: pairs with the release in leave(). */
+	if (atomic_load_explicit(&fe->idle, memory_order_acquire))
+		return 0;
+	enter(fe);
+	issued = fe->st.ios_issued;
+	admit(fe);
+	n = fe->dispatch(fe);
+	/* Waiting for an open-loop I/O's time is not waiting for a completion. */
+	idle = !n && issued == fe->st.ios_issued &&
+	       !(fe->open_loop && fe->have_next && !fe->stalled_depth);
+	atomic_store_explicit(&fe->idle, idle, memory_order_relaxed);
+	leave(fe);
+	return n;
+}
+
+unsigned int frontend_submit(struct frontend *fe)
+{
+	if (fe->cfg.gate)
+		return submit_gated(fe);
+	admit(fe);
+	return dispatch_direct(fe);
+}
+
+unsigned int frontend_submit_worker(struct frontend *fe)
+{
+	unsigned int put = 0;
+
+	enter(fe);
+	fe->st.worker_runs++;
+	while (fe->ho_len) {
+		uint32_t io = fe->handoff[fe->ho_head];
+
+		if (too_big(fe, &fe->ios[io]) || !room_for(fe, &fe->ios[io]))
+			break;
+		fe->ho_head = (fe->ho_head + 1) % fe->cfg.iodepth;
+		fe->ho_len--;
+		place(fe, io);
+		put++;
+	}
+	if (fe->unpushed)
+		push(fe);
+	leave(fe);
 	return put;
 }
 
@@ -560,6 +778,15 @@ static void disable(struct frontend *fe, const char *why)
 			complete_io(fe, io, now, NULL);
 		}
 	}
+	/* The I/Os the submit worker had not put on the ring yet. */
+	for (; fe->ho_len; fe->ho_len--) {
+		uint32_t io = fe->handoff[fe->ho_head];
+
+		fe->ho_head = (fe->ho_head + 1) % fe->cfg.iodepth;
+		fe->ios[io].failed = true;
+		fe->dispatched--;
+		complete_io(fe, io, now, NULL);
+	}
 	/* And the I/Os the miniport never saw. */
 	for (; fe->upper_len; fe->upper_len--) {
 		uint32_t io = fe->upper[fe->upper_head];
@@ -575,12 +802,18 @@ static void disable(struct frontend *fe, const char *why)
  * ends where the next begins, so they add up to the whole.
  */
 static void split_stages(const struct frontend_io *fio, uint64_t put_ns,
-			 const struct sim_stamps *st, uint64_t now,
-			 uint64_t *stage)
+			 const struct sim_stamps *st, uint64_t handler_ns,
+			 uint64_t now, uint64_t *stage)
 {
 	uint64_t t[SIM_STAGES + 1] = {
-		fio->submit_ns,	  put_ns,      st->consumed_ns,
-		st->submitted_ns, st->done_ns, now,
+		fio->submit_ns,
+		fio->handoff_ns ? fio->handoff_ns : put_ns,
+		put_ns,
+		st->consumed_ns,
+		st->submitted_ns,
+		st->done_ns,
+		handler_ns ? handler_ns : now,
+		now,
 	};
 
 	/*
@@ -650,7 +883,7 @@ static bool handle_response(struct frontend *fe,
 		fe->dispatched--;
 		if (fe->cfg.stamps) {
 			split_stages(fio, sh->put_ns, &fe->cfg.stamps[rsp->id],
-				     now, stages);
+				     fe->handler_ns, now, stages);
 			complete_io(fe, io, now, stages);
 		} else {
 			complete_io(fe, io, now, NULL);
@@ -659,7 +892,8 @@ static bool handle_response(struct frontend *fe,
 	return true;
 }
 
-unsigned int frontend_reap(struct frontend *fe)
+/* Reaps every response and re-arms the response event. */
+static unsigned int reap(struct frontend *fe)
 {
 	unsigned int handled = 0;
 
@@ -691,26 +925,118 @@ unsigned int frontend_reap(struct frontend *fe)
 	return handled;
 }
 
-unsigned int frontend_irq(struct frontend *fe)
+/* Completion path irq, no gate: the handler does all the work. */
+static unsigned int irq_plain(struct frontend *fe)
 {
 	if (fe->st.disabled)
 		return 0;
 	fe->st.irqs++;
-	return frontend_reap(fe);
+	fe->handler_ns = sim_now(fe->cfg.clock);
+	return reap(fe);
+}
+
+/* Completion path irq under the gate (a submit worker runs beside it). */
+static unsigned int irq_gated(struct frontend *fe)
+{
+	/* The handler starts before the gate: its wait is completion work. */
+	uint64_t now = sim_now(fe->cfg.clock);
+	unsigned int n = 0;
+
+	enter(fe);
+	if (!fe->st.disabled) {
+		fe->st.irqs++;
+		fe->handler_ns = now;
+		n = reap(fe);
+	}
+	leave(fe);
+	return n;
+}
+
+/*
+ * Completion path deferred: the handler only acknowledges, without the
+ * gate (an ISR does not take the work-loop lock), and queues the
+ * deferred worker.  Nothing here touches state the gate protects.
+ */
+static unsigned int irq_deferred(struct frontend *fe)
+{
+	uint64_t now = sim_now(fe->cfg.clock);
+
+	/* Only this thread writes irqs in this mode. */
+	fe->st.irqs++;
+	/* Relaxed: the worker reads it after the port's acquire. */
+	atomic_store_explicit(&fe->ack_ns, now, memory_order_relaxed);
+	evtchn_notify(fe->cfg.defer, now);
+	return 0;
+}
+
+static void choose_strategies(struct frontend *fe)
+{
+	fe->dispatch = fe->cfg.submit_path == FRONTEND_SUBMIT_WORKER ?
+			       hand_off :
+			       dispatch_direct;
+	if (fe->cfg.completion == FRONTEND_COMPLETE_DEFERRED)
+		fe->irq = irq_deferred;
+	else if (fe->cfg.gate)
+		fe->irq = irq_gated;
+	else
+		fe->irq = irq_plain;
+}
+
+unsigned int frontend_irq(struct frontend *fe)
+{
+	return fe->irq(fe);
+}
+
+unsigned int frontend_dpc(struct frontend *fe)
+{
+	unsigned int n;
+
+	enter(fe);
+	fe->st.deferred_batches++;
+	/* Relaxed: ordered after the ack by the defer port's acquire. */
+	fe->handler_ns =
+		atomic_load_explicit(&fe->ack_ns, memory_order_relaxed);
+	n = fe->st.disabled ? 0 : reap(fe);
+	leave(fe);
+	return n;
+}
+
+unsigned int frontend_reap(struct frontend *fe)
+{
+	unsigned int n;
+
+	if (!fe->cfg.gate) {
+		fe->handler_ns = 0;
+		return reap(fe);
+	}
+	enter(fe);
+	fe->handler_ns = 0;
+	n = reap(fe);
+	leave(fe);
+	return n;
+}
+
+uint64_t frontend_completions(const struct frontend *fe)
+{
+	return atomic_load_explicit(&fe->completions, memory_order_seq_cst);
 }
 
 void frontend_stop(struct frontend *fe)
 {
+	if (fe->cfg.gate)
+		enter(fe);
 	fe->stopped = true;
 	fe->have_next = false;
+	if (fe->cfg.gate)
+		leave(fe);
 }
 
 bool frontend_finished(const struct frontend *fe)
 {
-	bool no_more = fe->stopped || fe->st.disabled ||
-		       (fe->exhausted && !fe->have_next);
-
-	return no_more && fe->st.inflight == 0;
+	/* Acquire: pairs with the release in leave(). */
+	if (fe->cfg.gate)
+		return atomic_load_explicit(&fe->fin, memory_order_acquire);
+	return finished_now(fe);
 }
 
 void frontend_stats(const struct frontend *fe, struct frontend_stats *out)

@@ -10,9 +10,26 @@
  * response that fails validation disables the device: every outstanding
  * I/O is completed as failed and nothing more is issued.
  *
- * All calls come from one thread, the guest vCPU of the engine.  The
- * actor never blocks, sleeps or reads a system clock: it reads the clock
- * it is handed and returns to its engine when it has nothing to do.
+ * By default all calls come from one thread, the guest vCPU of the
+ * engine.  Three policies (issue 4, docs/policies.md) move work to other
+ * threads, each a small strategy the actor calls:
+ *
+ * - the submit path: direct (frontend_submit() puts I/Os on the ring) or
+ *   worker (frontend_submit() hands them to an internal queue and wakes a
+ *   submit worker through the handoff port; the worker's thread calls
+ *   frontend_submit_worker() to put them on the ring);
+ * - the completion path: irq (frontend_irq() reaps and completes) or
+ *   deferred (frontend_irq() only acknowledges and wakes a deferred worker
+ *   through the defer port; its thread calls frontend_dpc() to reap);
+ * - the lock model: none, or a gate (sim/gate.h) that every entry takes,
+ *   submission and completion alike.  The worker and deferred paths need
+ *   the gate: it is what keeps two threads off the same state.
+ *
+ * With a gate, frontend_finished(), frontend_next_due_ns() and
+ * frontend_completions() are safe without it, and the completion callback
+ * runs under it.  The actor never sleeps or reads a system clock: it
+ * reads the clock it is handed, waits only on the gate, and returns to
+ * its engine when it has nothing to do.
  */
 #ifndef BLKRING_SIM_FRONTEND_H
 #define BLKRING_SIM_FRONTEND_H
@@ -23,6 +40,7 @@
 #include "ring/ring.h"
 #include "sim/clock.h"
 #include "sim/evtchn.h"
+#include "sim/gate.h"
 #include "sim/grant.h"
 #include "sim/stamps.h"
 #include "workloads/workload.h"
@@ -45,6 +63,18 @@ typedef void (*frontend_complete_fn)(void *ctx,
 
 struct frontend;
 
+/* Who puts an I/O on the ring (seed question 3). */
+enum frontend_submit_path {
+	FRONTEND_SUBMIT_DIRECT, /* the submitting thread */
+	FRONTEND_SUBMIT_WORKER, /* an internal queue and a worker thread */
+};
+
+/* Who reaps responses and completes I/Os (seed question 4). */
+enum frontend_completion_path {
+	FRONTEND_COMPLETE_IRQ,	    /* the interrupt handler */
+	FRONTEND_COMPLETE_DEFERRED, /* a deferred worker (DPC, work loop) */
+};
+
 struct frontend_config {
 	unsigned int ring_order;   /* the shared ring's order */
 	unsigned int iodepth;	   /* I/Os outstanding at most */
@@ -55,6 +85,8 @@ struct frontend_config {
 	unsigned int tasks;	   /* request contexts; 0: one per ring slot */
 	unsigned int indirect_segments; /* per indirect request; 0 or <= 11:
 					 * no indirect descriptors */
+	enum frontend_submit_path submit_path;
+	enum frontend_completion_path completion;
 	bool verify; /* pattern in writes, checked in reads */
 	uint64_t verify_seed;
 	/* What the actor is wired to; owned by the engine. */
@@ -66,6 +98,9 @@ struct frontend_config {
 	frontend_complete_fn complete;
 	void *complete_ctx;
 	const struct sim_stamps *stamps; /* the backend's, or NULL */
+	struct gate *gate;		 /* the lock model; NULL: no lock */
+	struct evtchn_port *handoff;	 /* -> submit worker (worker path) */
+	struct evtchn_port *defer;	 /* -> deferred worker (deferred) */
 };
 
 struct frontend_stats {
@@ -83,6 +118,10 @@ struct frontend_stats {
 	uint64_t task_stalls;	   /* times an I/O waited for a task */
 	uint64_t pushes;	   /* publications of the request index */
 	uint64_t verify_errors;	   /* bytes that read back wrong */
+	uint64_t handoffs;	   /* I/Os put on the internal queue */
+	uint64_t handoff_notifies; /* wake-ups sent to the submit worker */
+	uint64_t worker_runs;	   /* frontend_submit_worker() calls */
+	uint64_t deferred_batches; /* frontend_dpc() calls */
 	uint64_t inflight_area_ns; /* integral of I/Os in flight over time */
 	/*
 	 * Open loop (the workload stamps issue times): I/Os issued on a
@@ -141,11 +180,37 @@ unsigned int frontend_submit(struct frontend *fe);
 uint64_t frontend_next_due_ns(const struct frontend *fe);
 
 /*
- * The interrupt handler: reaps and validates every response, completes
- * finished I/Os, and re-arms the response event with the final check.
- * Returns the number of responses handled.  Frontend thread.
+ * The interrupt handler.  Completion path irq: reaps and validates every
+ * response, completes finished I/Os, and re-arms the response event with
+ * the final check; returns the number of responses handled.  Deferred:
+ * only notes the time and wakes the deferred worker (no gate, no reap);
+ * returns 0.  Frontend thread.
  */
 unsigned int frontend_irq(struct frontend *fe);
+
+/*
+ * The submit worker's entry (submit path worker): puts the I/Os of the
+ * internal queue on the ring while the task pool and the ring allow, and
+ * pushes.  Returns the number of I/Os put.  Submit worker's thread.
+ */
+unsigned int frontend_submit_worker(struct frontend *fe);
+
+/*
+ * The deferred worker's entry (completion path deferred): reaps as the
+ * interrupt handler would, timing each I/O's completion stage from the
+ * last acknowledgement.  Returns the number of responses handled.
+ * Deferred worker's thread.
+ */
+unsigned int frontend_dpc(struct frontend *fe);
+
+/*
+ * I/Os completed (or failed) so far, for an engine that must wake the
+ * submitting thread when another thread completes: stored with seq_cst
+ * after the completions, so a waiter that announces its sleep (seq_cst)
+ * and then reads it either sees the change or is woken.  Gated
+ * frontends only (0 otherwise).  Any thread.
+ */
+uint64_t frontend_completions(const struct frontend *fe);
 
 /*
  * Reaps responses without an interrupt (notify mode poll), as the

@@ -25,15 +25,21 @@ struct sim_stamps {
 
 /* The stages of one I/O's latency, in order. */
 enum sim_stage {
-	SIM_STAGE_QUEUE,    /* admitted -> put on the ring (upper queue, cap) */
+	SIM_STAGE_QUEUE,    /* admitted -> handed off, or put on the ring */
+	SIM_STAGE_HANDOFF,  /* handed off -> put on the ring by the submit
+			     * worker (its queue and wake-up); 0 if direct */
 	SIM_STAGE_RING,	    /* put -> consumed (push, kick, backend wake-up) */
 	SIM_STAGE_BACKEND,  /* consumed -> submitted to the target */
 	SIM_STAGE_TARGET,   /* submitted -> reaped: the storage */
-	SIM_STAGE_RESPONSE, /* reaped -> completed (interrupt, coalescing) */
+	SIM_STAGE_RESPONSE, /* reaped -> interrupt handler runs (response
+			     * push, coalescing hold, interrupt latency) */
+	SIM_STAGE_COMPLETE, /* handler runs -> completed (the handler, or
+			     * the acknowledgement and the deferred worker) */
 	SIM_STAGES,
 };
 
-/* "queue", "ring", "backend", "target", "response". */
+/* "queue", "handoff", "ring", "backend", "target", "response",
+ * "complete". */
 const char *sim_stage_name(enum sim_stage s);
 
 #endif

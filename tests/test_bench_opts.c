@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 51);
+	CU_ASSERT_EQUAL(count, 56);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][51] = {
+	} sets[][56] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -659,6 +659,11 @@ static void test_round_trip(void)
 			{ "indirect-segments", "256" },
 			{ "backend-max-indirect", "0" },
 			{ "tasks", "4096" },
+			{ "submit-path", "worker" },
+			{ "completion", "deferred" },
+			{ "lock", "single" },
+			{ "lock-type", "spin" },
+			{ "lock-work", "1s" },
 			{ "offset", "16383p" },
 			{ "norandommap", "1" },
 			{ "bsrange", "512-16m" },
@@ -712,6 +717,11 @@ static void test_round_trip(void)
 			{ "indirect-segments", "32" },
 			{ "backend-max-indirect", "12" },
 			{ "tasks", "3" },
+			{ "submit-path", "direct" },
+			{ "completion", "irq" },
+			{ "lock", "none" },
+			{ "lock-type", "mutex" },
+			{ "lock-work", "1ns" },
 			{ "offset", "512" },
 			{ "norandommap", "0" },
 			{ "bsrange", "" },

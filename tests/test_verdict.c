@@ -18,7 +18,14 @@ static struct bench_verdict_in capped(void)
 	return (struct bench_verdict_in){
 		.iops = 40000,
 		.lat_mean_ns = 800000,
-		.stage_mean_ns = { 700000, 2000, 3000, 90000, 5000 },
+		.stage_mean_ns = {
+			[SIM_STAGE_QUEUE] = 700000,
+			[SIM_STAGE_RING] = 2000,
+			[SIM_STAGE_BACKEND] = 3000,
+			[SIM_STAGE_TARGET] = 90000,
+			[SIM_STAGE_RESPONSE] = 3000,
+			[SIM_STAGE_COMPLETE] = 2000,
+		},
 		.inflight_mean = 32,
 		.iodepth = 32,
 		.qd_cap = 4,
@@ -58,30 +65,30 @@ static void task_bound(struct bench_verdict_in *in)
 static void device_bound(struct bench_verdict_in *in)
 {
 	no_cap(in);
-	in->stage_mean_ns[0] = 2000;
-	in->stage_mean_ns[3] = 780000;
+	in->stage_mean_ns[SIM_STAGE_QUEUE] = 2000;
+	in->stage_mean_ns[SIM_STAGE_TARGET] = 780000;
 }
 
 static void kick_bound(struct bench_verdict_in *in)
 {
 	no_cap(in);
-	in->stage_mean_ns[0] = 2000;
-	in->stage_mean_ns[1] = 700000;
+	in->stage_mean_ns[SIM_STAGE_QUEUE] = 2000;
+	in->stage_mean_ns[SIM_STAGE_RING] = 700000;
 	in->evtchn_latency_ns = 500000;
 }
 
 static void backend_bound(struct bench_verdict_in *in)
 {
 	no_cap(in);
-	in->stage_mean_ns[0] = 2000;
-	in->stage_mean_ns[2] = 700000;
+	in->stage_mean_ns[SIM_STAGE_QUEUE] = 2000;
+	in->stage_mean_ns[SIM_STAGE_BACKEND] = 700000;
 }
 
 static void coalesced(struct bench_verdict_in *in)
 {
 	no_cap(in);
-	in->stage_mean_ns[0] = 2000;
-	in->stage_mean_ns[4] = 700000;
+	in->stage_mean_ns[SIM_STAGE_QUEUE] = 2000;
+	in->stage_mean_ns[SIM_STAGE_RESPONSE] = 700000;
 	in->coalesce = 16;
 	in->coalesce_ns = 50000;
 }
@@ -96,6 +103,70 @@ static void irq_bound(struct bench_verdict_in *in)
 static void dispatch_bound(struct bench_verdict_in *in)
 {
 	no_cap(in);
+}
+
+/* The gate on, one thread, 5 us of work per acquisition: busy, no wait. */
+static void dispatch_locked(struct bench_verdict_in *in)
+{
+	no_cap(in);
+	in->lock = 1;
+	in->lock_work_ns = 5000;
+	in->lock_acq_per_io = 2;
+	in->lock_hold_mean_ns = 5200;
+	in->lock_wait_per_io_ns = 100;
+}
+
+/* A submit worker whose queue and wake-up take most of the latency. */
+static void handoff_bound(struct bench_verdict_in *in)
+{
+	no_cap(in);
+	in->submit_worker = 1;
+	in->lock = 1;
+	in->stage_mean_ns[SIM_STAGE_QUEUE] = 2000;
+	in->stage_mean_ns[SIM_STAGE_HANDOFF] = 600000;
+	in->worker_wakeups_per_io = 0.5;
+	in->worker_sleeps = 1234;
+	in->lock_wait_per_io_ns = 1000;
+}
+
+/* The same, but the worker mostly waited for the gate. */
+static void handoff_locked(struct bench_verdict_in *in)
+{
+	handoff_bound(in);
+	in->lock_acq_per_io = 3;
+	in->lock_contended_pct = 60;
+	in->lock_wait_per_io_ns = 400000;
+	in->lock_wait_max_ns = 900000;
+	in->lock_hold_mean_ns = 20000;
+	in->lock_work_ns = 20000;
+}
+
+/* Deferred completion whose worker takes most of the latency. */
+static void deferral_bound(struct bench_verdict_in *in)
+{
+	no_cap(in);
+	in->completion_deferred = 1;
+	in->lock = 1;
+	in->stage_mean_ns[SIM_STAGE_QUEUE] = 2000;
+	in->stage_mean_ns[SIM_STAGE_COMPLETE] = 600000;
+	in->responses_per_dpc = 7.5;
+	in->dpc_sleeps = 99;
+}
+
+/* A slow interrupt handler (no deferral, no lock). */
+static void handler_bound(struct bench_verdict_in *in)
+{
+	no_cap(in);
+	in->stage_mean_ns[SIM_STAGE_QUEUE] = 2000;
+	in->stage_mean_ns[SIM_STAGE_COMPLETE] = 600000;
+}
+
+/* Lock waits are not blamed for a stage the frontend does not spend. */
+static void lock_but_device(struct bench_verdict_in *in)
+{
+	handoff_locked(in);
+	in->stage_mean_ns[SIM_STAGE_HANDOFF] = 2000;
+	in->stage_mean_ns[SIM_STAGE_TARGET] = 780000;
 }
 
 static void failed(struct bench_verdict_in *in)
@@ -124,6 +195,14 @@ static void test_each_rule(void)
 		{ coalesced, BENCH_BN_RESPONSE, "held for 16 responses" },
 		{ irq_bound, BENCH_BN_RESPONSE, "frontend wake-ups" },
 		{ dispatch_bound, BENCH_BN_QUEUE, "no cap or ring stall" },
+		{ dispatch_locked, BENCH_BN_QUEUE, "holding the lock 5.2 us" },
+		{ handoff_bound, BENCH_BN_HANDOFF, "save at most 600.0 us" },
+		{ handoff_locked, BENCH_BN_LOCK,
+		  "60% of 3.0 gate acquisitions" },
+		{ deferral_bound, BENCH_BN_DEFERRED,
+		  "7.5 responses per batch" },
+		{ handler_bound, BENCH_BN_HANDLER, "the handler starting" },
+		{ lock_but_device, BENCH_BN_TARGET, "The storage" },
 		{ failed, BENCH_BN_FAILED, "no verdict" },
 		{ nothing, BENCH_BN_NONE, "Nothing completed" },
 	};
