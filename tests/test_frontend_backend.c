@@ -507,6 +507,7 @@ static void test_backend_no_coalescing(void)
 struct tally {
 	uint64_t ok, failed, bytes, lat_sum_ns;
 	uint64_t staged, stage_mismatches; /* stage sums vs latency */
+	uint64_t stage_sum[SIM_STAGES];	   /* of the good I/Os */
 };
 
 static void tally_complete(void *ctx, const struct frontend_completion *c)
@@ -522,8 +523,10 @@ static void tally_complete(void *ctx, const struct frontend_completion *c)
 	if (c->ok) {
 		uint64_t sum = 0;
 
-		for (int i = 0; i < SIM_STAGES; i++)
+		for (int i = 0; i < SIM_STAGES; i++) {
 			sum += c->stage_ns[i];
+			t->stage_sum[i] += c->stage_ns[i];
+		}
 		t->staged += sum != 0;
 		t->stage_mismatches += sum != c->complete_ns - c->submit_ns;
 	}
@@ -537,6 +540,9 @@ struct front_rig {
 	struct frontend *fe;
 	struct ring_back back; /* this test plays the backend */
 	struct tally tally;
+	struct evtchn_port handoff, defer; /* to the policy workers */
+	struct gate gate;
+	struct sim_stamps stamps[32]; /* stamped by answer() */
 };
 
 #define FRONT_IOS 8
@@ -545,6 +551,10 @@ struct front_rig {
 struct front_knobs {
 	unsigned int qd_cap, push_batch, tasks;
 	enum evtchn_notify_mode notify;
+	enum frontend_submit_path submit_path;
+	enum frontend_completion_path completion;
+	bool lock;
+	uint64_t lock_work_ns;
 };
 
 static void front_rig_init_knobs(struct front_rig *r,
@@ -565,6 +575,16 @@ static void front_rig_init_knobs(struct front_rig *r,
 	evtchn_config_default(&ec);
 	ec.notify = k->notify;
 	CU_ASSERT_EQUAL_FATAL(evtchn_init(&r->kick, &ec), 0);
+	evtchn_config_default(&ec);
+	CU_ASSERT_EQUAL_FATAL(evtchn_init(&r->handoff, &ec), 0);
+	CU_ASSERT_EQUAL_FATAL(evtchn_init(&r->defer, &ec), 0);
+	CU_ASSERT_EQUAL_FATAL(gate_init(&r->gate,
+					&(struct gate_config){
+						.kind = GATE_MUTEX,
+						.work_ns = k->lock_work_ns,
+						.clock = &fake_clock,
+					}),
+			      0);
 	wl_config_default(&wc);
 	wc.rw = WL_RW_READ;
 	wc.size_bytes = 1 << 20;
@@ -584,6 +604,12 @@ static void front_rig_init_knobs(struct front_rig *r,
 		.clock = &fake_clock,
 		.complete = tally_complete,
 		.complete_ctx = &r->tally,
+		.submit_path = k->submit_path,
+		.completion = k->completion,
+		.gate = k->lock ? &r->gate : NULL,
+		.handoff = &r->handoff,
+		.defer = &r->defer,
+		.stamps = r->stamps,
 	};
 	CU_ASSERT_EQUAL_FATAL(frontend_create(&fc, &r->fe), 0);
 	CU_ASSERT_EQUAL(frontend_submit(r->fe), expect_put);
@@ -600,6 +626,9 @@ static void front_rig_fini(struct front_rig *r)
 {
 	frontend_destroy(r->fe);
 	wl_destroy(r->wl);
+	gate_fini(&r->gate);
+	evtchn_fini(&r->defer);
+	evtchn_fini(&r->handoff);
 	evtchn_fini(&r->kick);
 	grant_table_fini(&r->grants);
 	free(r->sring);
@@ -612,6 +641,11 @@ static void answer(struct front_rig *r, unsigned int n)
 		struct blkif_request req;
 
 		ring_back_copy_request(&r->back, r->back.req_cons++, &req);
+		if (req.id < ARRAY_SIZE(r->stamps)) {
+			uint64_t t = fake_clock_now(&fake_clock);
+
+			r->stamps[req.id] = (struct sim_stamps){ t, t, t, t };
+		}
 		ring_back_put_response(&r->back, req.id, req.operation,
 				       BLKIF_RSP_OKAY);
 	}
@@ -752,6 +786,170 @@ static void test_frontend_task_pool(void)
 	}
 	CU_ASSERT_TRUE(frontend_finished(r.fe));
 	front_rig_fini(&r);
+}
+
+/*
+ * Submit path worker: frontend_submit() only queues and wakes the worker;
+ * frontend_submit_worker() puts on the ring.  The time between the two is
+ * the handoff stage, and the stages still add up.
+ */
+static void test_frontend_submit_worker(void)
+{
+	struct front_knobs k = {
+		.submit_path = FRONTEND_SUBMIT_WORKER,
+		.lock = true,
+	};
+	struct front_rig r;
+	struct frontend_stats st;
+	struct gate_stats gs;
+
+	front_rig_init_knobs(&r, &k, FRONT_IOS);
+	frontend_stats(r.fe, &st);
+	CU_ASSERT_EQUAL(st.handoffs, FRONT_IOS);
+	CU_ASSERT_EQUAL(st.handoff_notifies, 1);
+	CU_ASSERT_EQUAL(st.ring_requests, 0);
+	CU_ASSERT_EQUAL(ring_back_unconsumed_requests(&r.back), 0);
+	CU_ASSERT_NOT_EQUAL(evtchn_due_ns(&r.handoff), EVTCHN_NEVER);
+	fake_now += 1000; /* the worker's wake-up */
+	CU_ASSERT_EQUAL(frontend_submit_worker(r.fe), FRONT_IOS);
+	CU_ASSERT_EQUAL(ring_back_unconsumed_requests(&r.back), FRONT_IOS);
+	/* Nothing left to do: the idle hint spares the gate. */
+	frontend_submit(r.fe);
+	gate_stats(&r.gate, &gs);
+	CU_ASSERT_EQUAL(frontend_submit(r.fe), 0);
+	CU_ASSERT_EQUAL(r.gate.st.acquisitions, gs.acquisitions);
+	answer(&r, FRONT_IOS);
+	CU_ASSERT_EQUAL(frontend_irq(r.fe), FRONT_IOS);
+	CU_ASSERT_EQUAL(r.tally.ok, FRONT_IOS);
+	CU_ASSERT_EQUAL(r.tally.stage_mismatches, 0);
+	CU_ASSERT(r.tally.stage_sum[SIM_STAGE_HANDOFF] >= FRONT_IOS * 1000);
+	CU_ASSERT_EQUAL(frontend_completions(r.fe), FRONT_IOS);
+	CU_ASSERT_TRUE(frontend_finished(r.fe));
+	gate_stats(&r.gate, &gs);
+	/* submit, worker, the idle submit, the interrupt. */
+	CU_ASSERT_EQUAL(gs.acquisitions, 4);
+	front_rig_fini(&r);
+}
+
+/*
+ * A worker stalled on a full task pool is woken by the completion that
+ * frees a task, and only then.
+ */
+static void test_frontend_worker_stall(void)
+{
+	struct front_knobs k = {
+		.submit_path = FRONTEND_SUBMIT_WORKER,
+		.lock = true,
+		.tasks = 3,
+	};
+	struct front_rig r;
+	struct frontend_stats st;
+
+	front_rig_init_knobs(&r, &k, FRONT_IOS);
+	CU_ASSERT_TRUE(evtchn_poll(&r.handoff, UINT64_MAX));
+	CU_ASSERT_EQUAL(frontend_submit_worker(r.fe), 3);
+	frontend_stats(r.fe, &st);
+	CU_ASSERT_EQUAL(st.task_stalls, 1);
+	CU_ASSERT_EQUAL(evtchn_due_ns(&r.handoff), EVTCHN_NEVER);
+	while (r.tally.ok < FRONT_IOS) {
+		answer(&r, 1);
+		frontend_irq(r.fe);
+		if (r.tally.ok + 3 <= FRONT_IOS) {
+			/* The completion woke the worker; it puts one more. */
+			CU_ASSERT_TRUE(evtchn_poll(&r.handoff, UINT64_MAX));
+			CU_ASSERT_EQUAL(frontend_submit_worker(r.fe), 1);
+		}
+	}
+	CU_ASSERT_TRUE(frontend_finished(r.fe));
+	front_rig_fini(&r);
+}
+
+/*
+ * Completion path deferred: the handler only acknowledges and wakes the
+ * deferred worker; frontend_dpc() completes.  The time between the two
+ * is in the complete stage; the stages still add up.
+ */
+static void test_frontend_deferred(void)
+{
+	struct front_knobs k = {
+		.completion = FRONTEND_COMPLETE_DEFERRED,
+		.lock = true,
+	};
+	struct front_rig r;
+	struct frontend_stats st;
+
+	front_rig_init_knobs(&r, &k, FRONT_IOS);
+	answer(&r, FRONT_IOS);
+	CU_ASSERT_EQUAL(frontend_irq(r.fe), 0);
+	CU_ASSERT_EQUAL(r.tally.ok, 0);
+	CU_ASSERT_NOT_EQUAL(evtchn_due_ns(&r.defer), EVTCHN_NEVER);
+	CU_ASSERT_FALSE(frontend_finished(r.fe));
+	fake_now += 5000; /* the deferred worker's wake-up */
+	CU_ASSERT_EQUAL(frontend_dpc(r.fe), FRONT_IOS);
+	frontend_stats(r.fe, &st);
+	CU_ASSERT_EQUAL(st.irqs, 1);
+	CU_ASSERT_EQUAL(st.deferred_batches, 1);
+	CU_ASSERT_EQUAL(st.responses, FRONT_IOS);
+	CU_ASSERT_EQUAL(r.tally.ok, FRONT_IOS);
+	CU_ASSERT_EQUAL(r.tally.stage_mismatches, 0);
+	CU_ASSERT(r.tally.stage_sum[SIM_STAGE_COMPLETE] >= FRONT_IOS * 5000);
+	CU_ASSERT_EQUAL(r.tally.stage_sum[SIM_STAGE_HANDOFF], 0);
+	CU_ASSERT_TRUE(frontend_finished(r.fe));
+	front_rig_fini(&r);
+}
+
+/*
+ * The gate with work under it, one thread: each entry holds it for the
+ * work at least, never waits, and the handler's share lands in the
+ * complete stage.
+ */
+static void test_frontend_lock_work(void)
+{
+	struct front_knobs k = { .lock = true, .lock_work_ns = 700 };
+	struct front_rig r;
+	struct gate_stats gs;
+
+	front_rig_init_knobs(&r, &k, FRONT_IOS);
+	answer(&r, FRONT_IOS);
+	frontend_irq(r.fe);
+	gate_stats(&r.gate, &gs);
+	CU_ASSERT_EQUAL(gs.acquisitions, 2);
+	CU_ASSERT_EQUAL(gs.contended, 0);
+	CU_ASSERT(gs.hold_sum_ns >= 2 * 700);
+	CU_ASSERT(gs.hold_max_ns >= 700);
+	CU_ASSERT_EQUAL(r.tally.ok, FRONT_IOS);
+	CU_ASSERT_EQUAL(r.tally.stage_mismatches, 0);
+	CU_ASSERT(r.tally.stage_sum[SIM_STAGE_COMPLETE] >= FRONT_IOS * 700);
+	front_rig_fini(&r);
+}
+
+/* A worker without the gate, or without its port, is refused. */
+static void test_frontend_policy_config(void)
+{
+	struct frontend_config fc = {
+		.iodepth = 1,
+		.max_segments = 11,
+		.sring = (void *)1,
+		.grants = &(struct grant_table){ .nr_pages = 1 << 20 },
+		.kick = (void *)1,
+		.workload = (void *)1,
+		.clock = &fake_clock,
+		.complete = tally_complete,
+	};
+	char why[160];
+
+	CU_ASSERT_EQUAL(frontend_config_check(&fc, why, sizeof(why)), 0);
+	fc.submit_path = FRONTEND_SUBMIT_WORKER;
+	CU_ASSERT_EQUAL(frontend_config_check(&fc, why, sizeof(why)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "handoff port"));
+	fc.handoff = (void *)1;
+	CU_ASSERT_EQUAL(frontend_config_check(&fc, why, sizeof(why)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "lock single"));
+	fc.gate = (void *)1;
+	CU_ASSERT_EQUAL(frontend_config_check(&fc, why, sizeof(why)), 0);
+	fc.completion = FRONTEND_COMPLETE_DEFERRED;
+	CU_ASSERT_EQUAL(frontend_config_check(&fc, why, sizeof(why)), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "defer port"));
 }
 
 /* Pushes per batch, and the notify mode decides the kicks. */
@@ -976,9 +1174,11 @@ static int run_pass(struct engine_config *cfg, struct engine_result *res,
 	CU_ASSERT_FALSE(res->drain_timeout);
 	/*
 	 * Little's law, exactly: the in-flight integral is the sum of the
-	 * latencies, both taken from the same time stamps.
+	 * latencies, both taken from the same time stamps (in open loop the
+	 * latency also holds each I/O's wait before it was issued).
 	 */
-	CU_ASSERT_EQUAL(res->fe.inflight_area_ns, t->lat_sum_ns);
+	CU_ASSERT_EQUAL(res->fe.inflight_area_ns + res->fe.sched_lag_sum_ns,
+			t->lat_sum_ns);
 	/* Every I/O's stages add up to its latency, exactly. */
 	CU_ASSERT_EQUAL(t->stage_mismatches, 0);
 	CU_ASSERT_EQUAL(t->staged, t->ok);
@@ -1162,6 +1362,75 @@ static void test_engine_null(void)
 	}
 }
 
+/*
+ * The frontend's policy threads: a submit worker, a deferred-completion
+ * worker and the gate, under each wait mode.  Every I/O is completed
+ * once, its stages add up (run_pass), and the counters agree with each
+ * other.  Under make test-tsan this is the race check of the workers.
+ */
+static void test_engine_policies(void)
+{
+	static const struct {
+		enum evtchn_wait wait;
+		enum frontend_submit_path sub;
+		enum frontend_completion_path comp;
+		enum gate_kind kind;
+		uint64_t work_ns, rate_iops;
+		unsigned int ios, iodepth;
+	} cases[] = {
+		{ EVTCHN_WAIT_SLEEP, FRONTEND_SUBMIT_DIRECT,
+		  FRONTEND_COMPLETE_IRQ, GATE_MUTEX, 0, 0, 5000, 32 },
+		{ EVTCHN_WAIT_SLEEP, FRONTEND_SUBMIT_WORKER,
+		  FRONTEND_COMPLETE_IRQ, GATE_MUTEX, 0, 0, 5000, 32 },
+		{ EVTCHN_WAIT_SLEEP, FRONTEND_SUBMIT_DIRECT,
+		  FRONTEND_COMPLETE_DEFERRED, GATE_MUTEX, 0, 0, 5000, 32 },
+		{ EVTCHN_WAIT_SLEEP, FRONTEND_SUBMIT_WORKER,
+		  FRONTEND_COMPLETE_DEFERRED, GATE_SPIN, 1000, 0, 3000, 8 },
+		{ EVTCHN_WAIT_HYBRID, FRONTEND_SUBMIT_WORKER,
+		  FRONTEND_COMPLETE_DEFERRED, GATE_MUTEX, 0, 0, 3000, 1 },
+		{ EVTCHN_WAIT_SPIN, FRONTEND_SUBMIT_WORKER,
+		  FRONTEND_COMPLETE_DEFERRED, GATE_MUTEX, 0, 0, 1000, 16 },
+		{ EVTCHN_WAIT_SLEEP, FRONTEND_SUBMIT_WORKER,
+		  FRONTEND_COMPLETE_DEFERRED, GATE_MUTEX, 0, 50000, 1000, 32 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct engine_config cfg;
+		struct engine_result res;
+		struct tally t;
+		bool worker = cases[i].sub == FRONTEND_SUBMIT_WORKER;
+		bool deferred = cases[i].comp == FRONTEND_COMPLETE_DEFERRED;
+
+		engine_cfg(&cfg, "null", cases[i].wait);
+		cfg.verify = false;
+		cfg.iodepth = cases[i].iodepth;
+		cfg.submit_path = cases[i].sub;
+		cfg.completion = cases[i].comp;
+		cfg.lock = true;
+		cfg.lock_kind = cases[i].kind;
+		cfg.lock_work_ns = cases[i].work_ns;
+		cfg.workload.rate_iops = cases[i].rate_iops;
+		cfg.workload.io_limit_bytes = cases[i].ios * 4096ull;
+		if (run_pass(&cfg, &res, &t))
+			return;
+		CU_ASSERT_EQUAL(t.ok, cases[i].ios);
+		CU_ASSERT_EQUAL(res.fe.responses, cases[i].ios);
+		CU_ASSERT_EQUAL(res.fe.handoffs, worker ? cases[i].ios : 0);
+		CU_ASSERT_EQUAL(res.handoff.delivered, res.fe.worker_runs);
+		CU_ASSERT_EQUAL(res.defer.delivered, res.fe.deferred_batches);
+		CU_ASSERT_EQUAL(res.defer.sent, deferred ? res.fe.irqs : 0);
+		if (deferred)
+			CU_ASSERT(res.fe.deferred_batches > 0);
+		CU_ASSERT(res.gate.acquisitions > 0);
+		CU_ASSERT(res.gate.contended <= res.gate.acquisitions);
+		CU_ASSERT(res.gate.hold_sum_ns >=
+			  res.gate.acquisitions * cases[i].work_ns);
+		if (t.ok != cases[i].ios)
+			fprintf(stderr, "policy case %zu: %llu of %u\n", i,
+				(unsigned long long)t.ok, cases[i].ios);
+	}
+}
+
 int cu_register(void)
 {
 	CU_pSuite s;
@@ -1180,11 +1449,17 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_frontend_qd_cap);
 	CU_ADD_TEST(s, test_frontend_task_pool);
 	CU_ADD_TEST(s, test_frontend_push_and_notify);
+	CU_ADD_TEST(s, test_frontend_submit_worker);
+	CU_ADD_TEST(s, test_frontend_worker_stall);
+	CU_ADD_TEST(s, test_frontend_deferred);
+	CU_ADD_TEST(s, test_frontend_lock_work);
+	CU_ADD_TEST(s, test_frontend_policy_config);
 	s = CU_add_suite("engine", suite_tmp_init, suite_tmp_cleanup);
 	CU_ADD_TEST(s, test_engine_verify_spin);
 	CU_ADD_TEST(s, test_engine_verify_sleep);
 	CU_ADD_TEST(s, test_engine_verify_hybrid_latency);
 	CU_ADD_TEST(s, test_engine_verify_indirect);
 	CU_ADD_TEST(s, test_engine_null);
+	CU_ADD_TEST(s, test_engine_policies);
 	return 0;
 }
