@@ -87,6 +87,29 @@ $blkring sweep --dir "$out/tasks" $force $common --target="$target" $file \
 	--rw=randread --bs=4k --iodepth=32 --wait=sleep \
 	--sweep 'tasks=2..32*2'
 
+# (8) Seed question 3: submit from the caller, or hand to an internal
+# queue drained by a worker thread.  Both under the one lock, so that
+# only the hand-off differs; its cost is the handoff stage.
+echo "=== study submitpath: direct vs worker x iodepth 1, 4, 32"
+$blkring sweep --dir "$out/submitpath" $force $common --target="$target" \
+	$file --rw=randread --bs=4k --wait=sleep --lock=single \
+	--sweep submit-path=direct,worker --sweep iodepth=1,4,32
+
+# (9) Seed question 4: complete in the interrupt handler, or acknowledge
+# and defer to a worker (DPC); the deferral is in the complete stage.
+echo "=== study completion: irq vs deferred x iodepth 1, 4, 32"
+$blkring sweep --dir "$out/completion" $force $common --target="$target" \
+	$file --rw=randread --bs=4k --wait=sleep --lock=single \
+	--sweep completion=irq,deferred --sweep iodepth=1,4,32
+
+# (10) Seed question 6: work done while holding the one work-loop lock,
+# with a submit worker and a deferred worker contending for it.
+echo "=== study lock: lock-work 0..20us x mutex, spinlock"
+$blkring sweep --dir "$out/lock" $force $common --target="$target" $file \
+	--rw=randread --bs=4k --iodepth=32 --wait=sleep --lock=single \
+	--submit-path=worker --completion=deferred \
+	--sweep lock-type=mutex,spin --sweep lock-work=0,1us,5us,20us
+
 end=$(date +%s)
 echo "=== studies ($mode) took $((end - start)) s"
 
@@ -110,7 +133,8 @@ check() {
 		esac
 	done
 }
-for d in qd split evtchn qdcap indirect coalesce tasks; do
+for d in qd split evtchn qdcap indirect coalesce tasks submitpath \
+	completion lock; do
 	check "$out/$d/results.csv" "$out/$d/results.json" \
 		"$out/$d/points.csv" "$out/$d/spectrum.csv" \
 		"$out/$d/command.txt" "$out/$d/environment" \
@@ -127,7 +151,11 @@ check "$out/qdcap/iops_vs_qd-cap.png" "$out/qdcap/stages.png" \
 	"$out/indirect/bw_bytes_per_s_vs_bs.png" \
 	"$out/indirect/ring_requests_per_io_vs_bs.png" \
 	"$out/coalesce/lat_p99_ns_vs_irq-coalesce.png" \
-	"$out/tasks/iops_vs_tasks.png"
+	"$out/tasks/iops_vs_tasks.png" \
+	"$out/submitpath/iops_vs_iodepth.png" "$out/submitpath/stages.png" \
+	"$out/completion/lat_p99_ns_vs_iodepth.png" \
+	"$out/completion/stages.png" \
+	"$out/lock/iops_vs_lock-work.png" "$out/lock/stages.png"
 check "$out/qd/little_iodepth.png" "$out/qd/little_iodepth.svg" \
 	"$out/split/heatmap_iops.png" "$out/evtchn/heatmap_iops.png" \
 	"$out/evtchn/heatmap_iops.svg"
