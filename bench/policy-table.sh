@@ -58,6 +58,21 @@ done
 for b in 1 8; do
 	row "push-batch=$b" --rw=randread --bs=4k --iodepth=32 --push-batch=$b "$@"
 done
+# 5. Seed question 3: direct submission vs an internal queue and worker.
+for p in direct worker; do
+	row "submit-path=$p" --rw=randread --bs=4k --iodepth=32 --lock=single \
+		--submit-path=$p "$@"
+done
+# 6. Seed question 4: completion in the handler vs deferred.
+for c in irq deferred; do
+	row "completion=$c" --rw=randread --bs=4k --iodepth=32 --lock=single \
+		--completion=$c "$@"
+done
+# 7. Seed question 6: work under the one lock, both workers contending.
+for w in 0 5us; do
+	row "lock-work=$w" --rw=randread --bs=4k --iodepth=32 --lock=single \
+		--submit-path=worker --completion=deferred --lock-work=$w "$@"
+done
 
 python3 - "$out" "$repeats" <<'PY'
 import json, statistics, sys, os
@@ -67,7 +82,10 @@ cols = [("iops", "IOPS", 0), ("bw_bytes_per_s", "MB/s", 1e-6),
         ("segments_per_request", "seg/req", 1), ("kicks_sent_per_io", "kicks/IO", 1),
         ("irqs_sent_per_io", "irqs/IO", 1), ("responses_per_irq", "rsp/irq", 1),
         ("stage_queue_mean_ns", "queue us", 1e-3), ("stage_target_mean_ns", "target us", 1e-3),
-        ("stage_response_mean_ns", "response us", 1e-3)]
+        ("stage_response_mean_ns", "response us", 1e-3),
+        ("stage_handoff_mean_ns", "handoff us", 1e-3),
+        ("stage_complete_mean_ns", "complete us", 1e-3),
+        ("lock_wait_per_io_ns", "lock wait us/IO", 1e-3)]
 print("| config | " + " | ".join(c[1] for c in cols) + " | verdict |")
 print("|---" * (len(cols) + 2) + "|")
 for line in open(os.path.join(out, "rows")):
