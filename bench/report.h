@@ -19,8 +19,12 @@
 /* The tool version written into every report. */
 #define BENCH_VERSION "0.1.0"
 
-/* Bumped whenever a JSON field or CSV column changes meaning. */
-#define BENCH_REPORT_SCHEMA 1
+/*
+ * Bumped whenever a JSON field or CSV column changes meaning.  2: the
+ * response stage ends when the interrupt handler starts (the rest is the
+ * new complete stage); stages handoff and complete added.
+ */
+#define BENCH_REPORT_SCHEMA 2
 
 /* What the completion callback gathers: one histogram per direction. */
 struct bench_rec {

@@ -103,10 +103,10 @@ static void test_formats(void)
 		  { "conservation: issued 5000 = completed 5000",
 		    "little's law", "IOPS=" } },
 		{ "json",
-		  { "\"schema_version\": 1", "\"conserved\": true",
+		  { "\"schema_version\": 2", "\"conserved\": true",
 		    "\"ios_completed\": 5000" } },
 		{ "csv",
-		  { "schema_version,version,time", ",iodepth,", "\n1," } },
+		  { "schema_version,version,time", ",iodepth,", "\n2," } },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {

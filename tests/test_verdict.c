@@ -240,11 +240,31 @@ static void test_what_if(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "at most 160000 IOPS (4.0x)"));
 }
 
+/*
+ * The lock what-if: the wait per I/O is what separate paths could save
+ * at most; the evidence names the stage it was spent in.
+ */
+static void test_lock_what_if(void)
+{
+	struct bench_verdict_in in = capped();
+	char buf[512];
+
+	handoff_locked(&in);
+	CU_ASSERT_EQUAL(bench_verdict(&in, buf, sizeof(buf)), BENCH_BN_LOCK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "most of the handoff stage"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "save at most that 400.0 us"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "50% of the latency"));
+	/* Under half the stage: the hand-off, not the lock. */
+	in.lock_wait_per_io_ns = 290000;
+	CU_ASSERT_EQUAL(bench_verdict(&in, buf, sizeof(buf)), BENCH_BN_HANDOFF);
+}
+
 int cu_register(void)
 {
 	CU_pSuite s = CU_add_suite("verdict", NULL, NULL);
 
 	CU_ADD_TEST(s, test_each_rule);
 	CU_ADD_TEST(s, test_what_if);
+	CU_ADD_TEST(s, test_lock_what_if);
 	return 0;
 }
