@@ -65,6 +65,10 @@ static void test_bad_invocations(void)
 		{ "--filename=/dev/null", "--runtime=1s" },
 		{ "--output=/proc/nonexistent/x", "--target=null",
 		  "--runtime=100ms" },
+		/* A policy worker needs the lock; so does work under it. */
+		{ "--submit-path=worker", "--target=null", "--runtime=10ms" },
+		{ "--completion=deferred", "--target=null", "--runtime=10ms" },
+		{ "--lock-work=1us", "--target=null", "--runtime=10ms" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -139,6 +143,45 @@ static void test_formats(void)
 	}
 }
 
+/*
+ * Every policy on: the report carries their counters, the text its
+ * lines, and the stages still add up.
+ */
+static void test_policies(void)
+{
+	static const char *const expect[] = {
+		"\"handoffs_per_io\": 1,",
+		"\"lock_acquisitions\": ",
+		"\"stage_handoff_mean_ns\": ",
+		"\"conserved\": true",
+		"\"submit-path\": \"worker\"",
+		"\"completion\": \"deferred\"",
+	};
+	char out[128];
+	const char *args[] = { "--target=null",
+			       "--io_size=4000k",
+			       "--runtime=0",
+			       "--wait=sleep",
+			       "--lock=single",
+			       "--submit-path=worker",
+			       "--completion=deferred",
+			       "--output-format=json",
+			       out,
+			       NULL };
+	char *text;
+
+	snprintf(out, sizeof(out), "--output=%s/policies.json", tmpdir);
+	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
+	text = slurp(out + strlen("--output="));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
+		if (!strstr(text, expect[k]))
+			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
+	}
+	free(text);
+}
+
 static bool uring_available(void)
 {
 	struct io_uring ring;
@@ -184,6 +227,7 @@ int cu_register(void)
 
 	CU_ADD_TEST(s, test_bad_invocations);
 	CU_ADD_TEST(s, test_formats);
+	CU_ADD_TEST(s, test_policies);
 	CU_ADD_TEST(s, test_uring_file);
 	return 0;
 }
