@@ -150,12 +150,9 @@ static void test_formats(void)
 static void test_policies(void)
 {
 	static const char *const expect[] = {
-		"\"handoffs_per_io\": 1,",
-		"\"lock_acquisitions\": ",
-		"\"stage_handoff_mean_ns\": ",
-		"\"conserved\": true",
-		"\"submit-path\": \"worker\"",
-		"\"completion\": \"deferred\"",
+		"\"handoffs_per_io\": 1,",     "\"lock_acquisitions\": ",
+		"\"stage_handoff_mean_ns\": ", "\"conserved\": true",
+		"\"submit-path\": \"worker\"", "\"completion\": \"deferred\"",
 	};
 	char out[128];
 	const char *args[] = { "--target=null",
