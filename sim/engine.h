@@ -52,7 +52,7 @@ struct engine_config {
 	uint64_t drain_timeout_ns; /* how long to wait for in-flight I/O */
 	int frontend_cpu;	   /* -1: not pinned */
 	int backend_cpu;
-	frontend_complete_fn complete; /* on the frontend thread */
+	frontend_complete_fn complete; /* the completing thread, gated */
 	void *complete_ctx;
 	atomic_bool *interrupt; /* set (e.g. by SIGINT) to stop; or NULL */
 };

@@ -166,7 +166,10 @@ void frontend_destroy(struct frontend *fe);
  * before each I/O's intended time, the first call marking the start of
  * the run), then hands queued I/Os to the miniport while the QD cap, the
  * task pool and the ring allow, pushing every push_batch I/Os and when
- * the queue runs dry.  Returns the number of I/Os put on the ring.
+ * the queue runs dry.  Returns the number of I/Os put on the ring.  With
+ * the worker submit path it hands them, as the QD cap allows, to the
+ * internal queue instead and returns the number handed off.  With a gate,
+ * a call that found nothing to do skips the gate until a completion.
  * Frontend thread.
  */
 unsigned int frontend_submit(struct frontend *fe);
@@ -227,7 +230,10 @@ void frontend_stop(struct frontend *fe);
  */
 bool frontend_finished(const struct frontend *fe);
 
-/* The counters so far.  Frontend thread, or after it has stopped. */
+/*
+ * The counters so far.  Frontend thread without policy threads, or after
+ * every thread that calls the frontend has stopped.
+ */
 void frontend_stats(const struct frontend *fe, struct frontend_stats *out);
 
 #endif
