@@ -20,11 +20,17 @@
  *    - complete: with deferral, the deferred worker's wake-up and
  *      batching (what-if: completing in the handler saves up to the
  *      stage's mean); without, the handler's own work.
- *    Before those, lock contention: with the gate on, when the largest
- *    stage is one the frontend's threads spend (queue, handoff,
- *    complete) and the wait for the gate per I/O is at least half of it,
- *    the lock is the bottleneck.  What-if: that wait is the most that
- *    separate paths (or no work under the lock) could save per I/O.
+ *    Before those, the lock: with the gate on, when the largest stage is
+ *    one the frontend's threads spend (queue, handoff, complete) and one
+ *    gate section, waited for and held (wait + hold per acquisition), is
+ *    at least a third of it.  An I/O in such a stage waits for at least
+ *    one section and usually two (its own thread's, and the one that
+ *    held the gate), so a section that long is what the stage is made
+ *    of.  Contention when the wait is the larger part, work under the
+ *    lock when the hold is.  What-if: an I/O passes N sections (its
+ *    submission, the submit worker's, its completion); no configured
+ *    work saves at most N x lock-work per I/O, separate paths at most
+ *    N x the wait per acquisition.
  * 3. Evidence: the stage's share and the counter behind it.
  */
 #include <stdbool.h>
@@ -116,36 +122,80 @@ static enum bench_bottleneck queue_verdict(const struct bench_verdict_in *in,
 	return BENCH_BN_QUEUE;
 }
 
+/* The gate's wait per acquisition (the inputs are per I/O). */
+static double wait_per_acq(const struct bench_verdict_in *in)
+{
+	return in->lock_acq_per_io > 0 ?
+		       in->lock_wait_per_io_ns / in->lock_acq_per_io :
+		       0;
+}
+
 /*
- * Lock contention: the gate's waits make up at least half of the largest
- * stage, and that stage is one the frontend's threads spend.
+ * The lock: one gate section, waited for and held, is at least a third
+ * of the largest stage, and that stage is one the frontend's threads
+ * spend.
  */
 static bool lock_bound(const struct bench_verdict_in *in, enum sim_stage top)
 {
-	if (!in->lock || in->lock_wait_per_io_ns <= 0)
+	double section = wait_per_acq(in) + in->lock_hold_mean_ns;
+
+	if (!in->lock || section <= 0)
 		return false;
 	if (top != SIM_STAGE_QUEUE && top != SIM_STAGE_HANDOFF &&
 	    top != SIM_STAGE_COMPLETE)
 		return false;
-	return in->lock_wait_per_io_ns >= 0.5 * in->stage_mean_ns[top];
+	return 3 * section >= in->stage_mean_ns[top];
 }
 
 static enum bench_bottleneck lock_verdict(const struct bench_verdict_in *in,
 					  enum sim_stage top, char *buf,
 					  size_t len)
 {
-	snprintf(buf, len,
-		 "Lock contention: %.0f%% of %.1f gate acquisitions per I/O "
-		 "found it held; waiting took %.1f us per I/O (max %.1f us), "
-		 "%.0f%% of the latency, most of the %s stage; each holder "
-		 "kept it %.1f us (%.1f us configured work). Separate "
-		 "submit and complete paths, or no work under the lock, "
-		 "would save at most that %.1f us per I/O.",
-		 in->lock_contended_pct, in->lock_acq_per_io,
-		 in->lock_wait_per_io_ns / 1e3, in->lock_wait_max_ns / 1e3,
-		 100 * in->lock_wait_per_io_ns / in->lat_mean_ns,
-		 sim_stage_name(top), in->lock_hold_mean_ns / 1e3,
-		 in->lock_work_ns / 1e3, in->lock_wait_per_io_ns / 1e3);
+	double wait = wait_per_acq(in);
+	/* Submission, the submit worker's pass, completion. */
+	unsigned int sections = in->submit_worker ? 3 : 2;
+	int n;
+
+	if (wait >= in->lock_hold_mean_ns)
+		n = snprintf(buf, len,
+			     "Lock contention: %.0f%% of the gate's "
+			     "acquisitions found it held; each waited %.1f us "
+			     "on average (max %.1f us) and then held it "
+			     "%.1f us, against a %s stage of %.1f us (%.0f%% "
+			     "of the latency). ",
+			     in->lock_contended_pct, wait / 1e3,
+			     in->lock_wait_max_ns / 1e3,
+			     in->lock_hold_mean_ns / 1e3, sim_stage_name(top),
+			     in->stage_mean_ns[top] / 1e3,
+			     100 * in->stage_mean_ns[top] / in->lat_mean_ns);
+	else
+		n = snprintf(buf, len,
+			     "Work under the lock: each gate section held it "
+			     "%.1f us (%.1f us of it configured work) after "
+			     "waiting %.1f us, against a %s stage of %.1f us "
+			     "(%.0f%% of the latency); %.0f%% of acquisitions "
+			     "found it held. ",
+			     in->lock_hold_mean_ns / 1e3,
+			     in->lock_work_ns / 1e3, wait / 1e3,
+			     sim_stage_name(top), in->stage_mean_ns[top] / 1e3,
+			     100 * in->stage_mean_ns[top] / in->lat_mean_ns,
+			     in->lock_contended_pct);
+	if (n < 0 || (size_t)n >= len)
+		return BENCH_BN_LOCK;
+	if (in->lock_work_ns > 0)
+		snprintf(buf + n, len - (size_t)n,
+			 "An I/O passes %u gate sections: no work under the "
+			 "lock would save at most %.1f us per I/O, separate "
+			 "submit and complete paths at most %.1f us of "
+			 "waiting.",
+			 sections, sections * in->lock_work_ns / 1e3,
+			 sections * wait / 1e3);
+	else
+		snprintf(buf + n, len - (size_t)n,
+			 "An I/O passes %u gate sections: separate submit "
+			 "and complete paths would save at most %.1f us of "
+			 "waiting per I/O.",
+			 sections, sections * wait / 1e3);
 	return BENCH_BN_LOCK;
 }
 

@@ -129,16 +129,31 @@ static void handoff_bound(struct bench_verdict_in *in)
 	in->lock_wait_per_io_ns = 1000;
 }
 
-/* The same, but the worker mostly waited for the gate. */
+/*
+ * The same, but the worker mostly waited for the gate: 200 us per
+ * acquisition (600 us per I/O over 3 acquisitions), a third of the stage.
+ */
 static void handoff_locked(struct bench_verdict_in *in)
 {
 	handoff_bound(in);
 	in->lock_acq_per_io = 3;
 	in->lock_contended_pct = 60;
-	in->lock_wait_per_io_ns = 400000;
+	in->lock_wait_per_io_ns = 600000;
 	in->lock_wait_max_ns = 900000;
 	in->lock_hold_mean_ns = 20000;
-	in->lock_work_ns = 20000;
+	in->lock_work_ns = 0;
+}
+
+/* Long sections: 120 us held (100 us of work), little waiting. */
+static void lock_work_bound(struct bench_verdict_in *in)
+{
+	handoff_bound(in);
+	in->stage_mean_ns[SIM_STAGE_HANDOFF] = 300000;
+	in->lock_acq_per_io = 0.25;
+	in->lock_contended_pct = 10;
+	in->lock_wait_per_io_ns = 2500;
+	in->lock_hold_mean_ns = 120000;
+	in->lock_work_ns = 100000;
 }
 
 /* Deferred completion whose worker takes most of the latency. */
@@ -197,8 +212,8 @@ static void test_each_rule(void)
 		{ dispatch_bound, BENCH_BN_QUEUE, "no cap or ring stall" },
 		{ dispatch_locked, BENCH_BN_QUEUE, "holding the lock 5.2 us" },
 		{ handoff_bound, BENCH_BN_HANDOFF, "save at most 600.0 us" },
-		{ handoff_locked, BENCH_BN_LOCK,
-		  "60% of 3.0 gate acquisitions" },
+		{ handoff_locked, BENCH_BN_LOCK, "Lock contention: 60%" },
+		{ lock_work_bound, BENCH_BN_LOCK, "Work under the lock" },
 		{ deferral_bound, BENCH_BN_DEFERRED,
 		  "7.5 responses per batch" },
 		{ handler_bound, BENCH_BN_HANDLER, "the handler starting" },
@@ -241,8 +256,10 @@ static void test_what_if(void)
 }
 
 /*
- * The lock what-if: the wait per I/O is what separate paths could save
- * at most; the evidence names the stage it was spent in.
+ * The lock what-ifs: an I/O passes 3 gate sections with a submit worker;
+ * contention saves at most 3 x the wait per acquisition, work under the
+ * lock at most 3 x the configured work.  Below a third of the stage the
+ * stage's own rule decides.
  */
 static void test_lock_what_if(void)
 {
@@ -251,12 +268,22 @@ static void test_lock_what_if(void)
 
 	handoff_locked(&in);
 	CU_ASSERT_EQUAL(bench_verdict(&in, buf, sizeof(buf)), BENCH_BN_LOCK);
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "most of the handoff stage"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "save at most that 400.0 us"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "50% of the latency"));
-	/* Under half the stage: the hand-off, not the lock. */
-	in.lock_wait_per_io_ns = 290000;
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "waited 200.0 us"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "handoff stage of 600.0 us"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "at most 600.0 us of waiting"));
+	in.lock_wait_per_io_ns = 450000; /* 150 + 20 us < 600 / 3 */
 	CU_ASSERT_EQUAL(bench_verdict(&in, buf, sizeof(buf)), BENCH_BN_HANDOFF);
+
+	in = capped();
+	lock_work_bound(&in);
+	CU_ASSERT_EQUAL(bench_verdict(&in, buf, sizeof(buf)), BENCH_BN_LOCK);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "held it 120.0 us"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "save at most 300.0 us per I/O"));
+	/* Without a submit worker an I/O passes two sections. */
+	in.submit_worker = 0;
+	bench_verdict(&in, buf, sizeof(buf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "passes 2 gate sections"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "save at most 200.0 us per I/O"));
 }
 
 int cu_register(void)
