@@ -1207,7 +1207,8 @@ static void engine_cfg(struct engine_config *cfg, const char *target,
  * requests), reads it back at random with 4 KiB I/Os, then checks every
  * byte of the file directly.
  */
-static void verify_file(enum evtchn_wait wait, uint64_t latency_ns)
+static void verify_file(enum evtchn_wait wait, uint64_t latency_ns,
+			bool workers)
 {
 	struct engine_config cfg;
 	struct engine_result res;
@@ -1218,6 +1219,11 @@ static void verify_file(enum evtchn_wait wait, uint64_t latency_ns)
 
 	engine_cfg(&cfg, "uring", wait);
 	cfg.evtchn.latency_ns = latency_ns;
+	if (workers) {
+		cfg.submit_path = FRONTEND_SUBMIT_WORKER;
+		cfg.completion = FRONTEND_COMPLETE_DEFERRED;
+		cfg.lock = true;
+	}
 	cfg.workload.rw = WL_RW_WRITE;
 	cfg.workload.bs_bytes = 65536;
 	cfg.workload.io_limit_bytes = 8 << 20;
@@ -1253,17 +1259,23 @@ static void verify_file(enum evtchn_wait wait, uint64_t latency_ns)
 
 static void test_engine_verify_spin(void)
 {
-	verify_file(EVTCHN_WAIT_SPIN, 0);
+	verify_file(EVTCHN_WAIT_SPIN, 0, false);
 }
 
 static void test_engine_verify_sleep(void)
 {
-	verify_file(EVTCHN_WAIT_SLEEP, 0);
+	verify_file(EVTCHN_WAIT_SLEEP, 0, false);
 }
 
 static void test_engine_verify_hybrid_latency(void)
 {
-	verify_file(EVTCHN_WAIT_HYBRID, 20000);
+	verify_file(EVTCHN_WAIT_HYBRID, 20000, false);
+}
+
+/* Every byte through the submit worker and the deferred worker. */
+static void test_engine_verify_workers(void)
+{
+	verify_file(EVTCHN_WAIT_SLEEP, 0, true);
 }
 
 /* 128 KiB I/Os as one indirect request each: written, read, checked. */
@@ -1471,6 +1483,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_engine_verify_spin);
 	CU_ADD_TEST(s, test_engine_verify_sleep);
 	CU_ADD_TEST(s, test_engine_verify_hybrid_latency);
+	CU_ADD_TEST(s, test_engine_verify_workers);
 	CU_ADD_TEST(s, test_engine_verify_indirect);
 	CU_ADD_TEST(s, test_engine_null);
 	CU_ADD_TEST(s, test_engine_policies);
