@@ -136,6 +136,25 @@ static int policy_config(const struct bench_config *cfg,
 	return 0;
 }
 
+/*
+ * With --wait=spin every thread polls; with the policy workers there may
+ * be more of them than CPUs, and then they take turns by the scheduler's
+ * time slice: the run measures the scheduler (docs/policies.md).
+ */
+static void warn_spinners(const struct bench_config *cfg)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	long threads = 2 + (cfg->submit_path == BENCH_SUBMIT_PATH_WORKER) +
+		       (cfg->completion == BENCH_COMPLETION_DEFERRED);
+
+	if (cfg->wait_mode == BENCH_WAIT_SPIN && cpus > 0 && threads > cpus)
+		fprintf(stderr,
+			"blkring run: warning: --wait=spin with %ld spinning "
+			"threads on %ld CPUs: they take turns by time slice "
+			"(use --wait=sleep or hybrid)\n",
+			threads, cpus);
+}
+
 int bench_engine_config(const struct bench_config *cfg,
 			struct engine_config *ec, char *err, size_t err_len)
 {
@@ -412,6 +431,7 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 	if (rc < 0)
 		return rc;
 	ec.workload.trace = trace;
+	warn_spinners(cfg);
 	if (cfg->thinktime_ns)
 		fprintf(stderr,
 			"blkring run: warning: thinktime is generated "
