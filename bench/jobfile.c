@@ -279,6 +279,21 @@ static char *trim(char *s)
 	return s;
 }
 
+/*
+ * Cuts a comment off the end of a line: from a ';' or '#' that follows a
+ * blank ("bs=4k   ; the page size").  No value of an option holds a blank
+ * followed by either, so nothing a job means is cut.
+ */
+static void strip_comment(char *s)
+{
+	for (; *s; s++)
+		if ((s[0] == ' ' || s[0] == '\t') &&
+		    (s[1] == ';' || s[1] == '#')) {
+			*s = '\0';
+			return;
+		}
+}
+
 static int add_section(struct bench_jobfile *jf, const char *name,
 		       unsigned int line)
 {
@@ -390,6 +405,7 @@ int bench_jobfile_parse(const char *name, const char *text, FILE *warn,
 		else if (!*p)
 			break; /* after the last '\n': not a line */
 		line_no++;
+		strip_comment(p);
 		line = trim(p);
 		if (!*line || *line == ';' || *line == '#')
 			continue;

@@ -75,6 +75,11 @@ static void test_good(void)
 		  "norandommap\r\n",
 		  1, 0, "x", BENCH_RW_RANDWRITE, 1, 50, BENCH_TARGET_URING,
 		  4096, 1 << 30, true, true },
+		/* Comments at the end of a line, after a blank. */
+		{ "[global]   ; defaults\nbs=8k\t# a page pair\n[m] ;x\n"
+		  "rw=write ; the rest\ngroup_reporting   ; ignored\n",
+		  1, 0, "m", BENCH_RW_WRITE, 1, 50, BENCH_TARGET_URING, 8192,
+		  1 << 30, true, false },
 		/* fio spellings, name= and numjobs=. */
 		{ "[global]\nioengine=null\nnumjobs=2\n[j]\nname=mine\n"
 		  "readwrite=randrw\nblocksize=2k\nrwmixwrite=30\nbuffered=1\n",
