@@ -9,6 +9,7 @@
 #   make test-asan        the same, built with -fsanitize=address,undefined
 #   make test-tsan        the same, built with -fsanitize=thread
 #   make test-all         all three
+#   make fuzz             libFuzzer on every parser (FUZZ_TIME s each)
 #   make deps             install missing Debian packages (apt-get)
 #   make format-check     clang-format in dry-run mode (CI)
 #   make studies          the seed studies: sweeps, tables, plots (minutes)
@@ -31,8 +32,12 @@ SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 else ifeq ($(SAN),tsan)
 SANFLAGS := -fsanitize=thread -O1 -g
+else ifeq ($(SAN),fuzz)
+# clang only: the libraries are instrumented for libFuzzer's coverage.
+SANFLAGS := -fsanitize=address,undefined,fuzzer-no-link \
+	-fno-sanitize-recover=all -fno-omit-frame-pointer
 else ifneq ($(SAN),)
-$(error SAN must be empty, asan or tsan (got '$(SAN)'))
+$(error SAN must be empty, asan, tsan or fuzz (got '$(SAN)'))
 endif
 override CFLAGS += $(SANFLAGS)
 override LDFLAGS += $(SANFLAGS)
@@ -58,6 +63,7 @@ include workloads/module.mk
 include sim/module.mk
 include bench/module.mk
 include tests/module.mk
+include tests/fuzz/module.mk
 
 all: $(PROGS) $(TESTS)
 
@@ -100,8 +106,17 @@ test-tsan:
 
 test-all: test test-asan test-tsan
 
+# libFuzzer on every parser, FUZZ_TIME seconds each, from the seeds in
+# tests/fuzz/corpus/; a crash is saved under build/fuzz/crashes/.
+FUZZ_TIME ?= 60
+
+fuzz: deps
+	@tools/deps.sh clang libclang-rt-14-dev
+	@$(MAKE) --no-print-directory SAN=fuzz CC=clang fuzzers
+	@tools/fuzz.sh $(FUZZ_TIME) $(FUZZ_TARGETS)
+
 FORMAT_FILES = $(wildcard ring/*.[ch] sim/*.[ch] workloads/*.[ch] \
-	bench/*.[ch] tests/*.[ch])
+	bench/*.[ch] tests/*.[ch] tests/fuzz/*.[ch])
 
 format:
 	clang-format -i $(FORMAT_FILES)
@@ -114,6 +129,7 @@ clean:
 
 .SECONDARY:
 
-.PHONY: all deps run studies studies-quick test test-asan test-tsan test-all format format-check clean
+.PHONY: all deps run studies studies-quick test test-asan test-tsan test-all \
+	fuzz format format-check clean
 
--include $(wildcard $(B)/*/*.d)
+-include $(wildcard $(B)/*/*.d $(B)/*/*/*.d)

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The fuzz harnesses (see harness.h).  Beyond "no crash", two of them
+ * check a property on every input the parser accepts: the option
+ * harness that each option's value formats to a string that parses back
+ * to the same value, and the trace harness that every I/O it hands out
+ * is a whole number of sectors within the configured maximum.
+ */
+#include "tests/fuzz/harness.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "bench/jobfile.h"
+#include "bench/opts.h"
+#include "bench/sweep.h"
+#include "workloads/trace.h"
+
+/* Inputs longer than this are cut: the parsers' limits are far below. */
+#define FUZZ_INPUT_MAX (64u * 1024)
+#define FUZZ_ARGS_MAX 64
+
+/* A NUL-terminated copy of the input, or NULL if it is too long. */
+static char *copy_text(const uint8_t *data, size_t size)
+{
+	char *s;
+
+	if (size > FUZZ_INPUT_MAX)
+		return NULL;
+	s = malloc(size + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, data, size);
+	s[size] = '\0';
+	return s;
+}
+
+/*
+ * Every option of @cfg formats to a string that bench_opt_set() takes
+ * back to the same string: what `blkring sweep` and the reports rely on.
+ */
+static void check_round_trip(const struct bench_config *cfg)
+{
+	const struct bench_opt *o;
+	struct bench_config back;
+	char a[512], b[512], err[256];
+
+	if (bench_config_default(&back) < 0)
+		abort();
+	bench_opt_for_each(o) {
+		if (bench_opt_format(cfg, o, a, sizeof(a)) < 0)
+			continue; /* a value too long to print is not lost */
+		if (bench_opt_set(&back, o->name, a, err, sizeof(err)) < 0) {
+			fprintf(stderr, "--%s=%s does not parse back: %s\n",
+				o->name, a, err);
+			abort();
+		}
+		if (bench_opt_format(&back, o, b, sizeof(b)) < 0 ||
+		    strcmp(a, b)) {
+			fprintf(stderr, "--%s=%s comes back as %s\n", o->name,
+				a, b);
+			abort();
+		}
+	}
+}
+
+int fuzz_opts(const uint8_t *data, size_t size)
+{
+	char *argv[FUZZ_ARGS_MAX + 2], *text, *p;
+	struct bench_config cfg;
+	char err[256];
+	int argc = 1, first, rc;
+	bool ok;
+
+	text = copy_text(data, size);
+	if (!text)
+		return 0;
+	argv[0] = "blkring";
+	/* Split on NUL and newline; empty arguments are arguments too. */
+	for (p = text; argc <= FUZZ_ARGS_MAX;) {
+		size_t n = strcspn(p, "\n");
+
+		argv[argc++] = p;
+		if (p + n >= text + size)
+			break;
+		p[n] = '\0';
+		p += n + 1;
+	}
+	argv[argc] = NULL;
+	if (bench_config_default(&cfg) < 0)
+		abort();
+	rc = bench_opts_parse(argc, argv, &cfg, &first, err, sizeof(err));
+	ok = rc == 0 && bench_config_check(&cfg, err, sizeof(err)) == 0;
+	if (ok)
+		check_round_trip(&cfg);
+	free(text);
+	return ok;
+}
+
+int fuzz_jobfile(const uint8_t *data, size_t size)
+{
+	struct bench_jobfile *jf;
+	struct bench_config cfg;
+	char *text, err[256];
+	bool ok = false;
+	size_t i;
+
+	text = copy_text(data, size);
+	if (!text)
+		return 0;
+	if (bench_jobfile_parse("fuzz.fio", text, NULL, &jf, err,
+				sizeof(err)) == 0) {
+		ok = true;
+		for (i = 0; i < bench_jobfile_njobs(jf); i++) {
+			if (bench_config_default(&cfg) < 0)
+				abort();
+			(void)bench_jobfile_job_name(jf, i);
+			(void)bench_jobfile_numjobs(jf, i);
+			if (bench_jobfile_apply(jf, i, &cfg, err,
+						sizeof(err)) == 0 &&
+			    bench_config_check(&cfg, err, sizeof(err)) == 0)
+				check_round_trip(&cfg);
+			else
+				ok = false;
+		}
+		bench_jobfile_free(jf);
+	}
+	free(text);
+	return ok;
+}
+
+int fuzz_trace(const uint8_t *data, size_t size)
+{
+	static const enum wl_trace_format formats[] = {
+		WL_TRACE_AUTO, WL_TRACE_IOLOG, WL_TRACE_BLKPARSE, WL_TRACE_MSR
+	};
+	struct wl_trace_config cfg;
+	struct wl_trace_rec rec;
+	struct wl_trace *t;
+	char path[64], why[256];
+	unsigned int n;
+	int fd, rc = -1;
+
+	if (size < 1 || size > FUZZ_INPUT_MAX)
+		return 0;
+	wl_trace_config_default(&cfg);
+	cfg.format = formats[data[0] & 3];
+	cfg.skip_bad = data[0] & 4;
+	cfg.blkparse_action = data[0] & 8 ? 'D' : 'Q';
+	cfg.no_stall = data[0] & 16;
+	fd = memfd_create("fuzz-trace", 0);
+	if (fd < 0)
+		abort();
+	if (write(fd, data + 1, size - 1) != (ssize_t)(size - 1))
+		abort();
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	cfg.path = path;
+	if (wl_trace_open(&cfg, &t, why, sizeof(why)) == 0) {
+		/* A line yields at most max_io_bytes / 512 pieces. */
+		for (n = 0; n < 1u << 20; n++) {
+			rc = wl_trace_next(t, &rec);
+			if (rc <= 0)
+				break;
+			if (!rec.len_bytes || rec.len_bytes % 512 ||
+			    rec.len_bytes > cfg.max_io_bytes ||
+			    rec.offset_bytes % 512)
+				abort();
+		}
+		wl_trace_close(t);
+	}
+	close(fd);
+	return rc == 0;
+}
+
+int fuzz_axis(const uint8_t *data, size_t size)
+{
+	static struct bench_sweep s; /* large: keep it off the stack */
+	struct bench_config cfg;
+	unsigned long i;
+	char *text, err[256];
+	bool ok = false;
+
+	text = copy_text(data, size);
+	if (!text)
+		return 0;
+	if (bench_config_default(&s.base) < 0)
+		abort();
+	s.naxes = 0;
+	s.repeats = 1;
+	if (bench_axis_parse(text, &s.axes[0], err, sizeof(err)) == 0) {
+		s.naxes = 1;
+		ok = true;
+		for (i = 0; i < bench_sweep_npoints(&s); i++)
+			if (bench_sweep_point(&s, i, &cfg, err, sizeof(err)) ==
+				    0 &&
+			    bench_config_check(&cfg, err, sizeof(err)) == 0)
+				check_round_trip(&cfg);
+			else
+				ok = false;
+	}
+	free(text);
+	return ok;
+}
+
+const struct fuzz_target fuzz_targets[] = {
+	{ "opts", fuzz_opts },	 { "jobfile", fuzz_jobfile },
+	{ "trace", fuzz_trace }, { "axis", fuzz_axis },
+	{ NULL, NULL },
+};
