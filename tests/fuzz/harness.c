@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "bench/jobfile.h"
+#include "sim/backend.h"
+#include "sim/hostile.h"
 #include "bench/opts.h"
 #include "bench/sweep.h"
 #include "workloads/trace.h"
@@ -207,8 +209,125 @@ int fuzz_axis(const uint8_t *data, size_t size)
 	return ok;
 }
 
+/* ---- ring: a backend under a hostile frontend ----------------------------- */
+
+#define RING_DISK_BYTES (256u * 1024)
+#define RING_GRANT_PAGES 16
+
+static uint64_t ring_now;
+
+static uint64_t ring_clock_now(const struct sim_clock *c)
+{
+	(void)c;
+	return ring_now += 10;
+}
+
+static void ring_clock_charge(const struct sim_clock *c, uint64_t ns)
+{
+	(void)c;
+	ring_now += ns;
+}
+
+static const struct sim_clock ring_clock = {
+	.now_ns = ring_clock_now,
+	.charge_ns = ring_clock_charge,
+};
+
+static uint64_t take_word(const uint8_t **p, const uint8_t *end)
+{
+	uint64_t w = 0;
+	size_t n = (size_t)(end - *p) < sizeof(w) ? (size_t)(end - *p) :
+						    sizeof(w);
+
+	memcpy(&w, *p, n);
+	*p += n;
+	return w;
+}
+
+/*
+ * The input is pairs of words for hostile_apply(); after every pair whose
+ * first word's top bit is set, the backend takes a turn.  Everything it
+ * copied out is answered (the mem target completes at once).
+ */
+int fuzz_ring(const uint8_t *data, size_t size)
+{
+	const uint8_t *p = data, *end = data + size;
+	struct blkif_sring *sring;
+	struct grant_table gt;
+	struct evtchn_config ec;
+	struct evtchn_port irq;
+	struct target_config tc;
+	struct backend_stats st;
+	const struct target_ops *mem = target_find("mem");
+	struct backend *be;
+	struct hostile *h;
+	void *disk;
+	char why[128];
+
+	if (size > FUZZ_INPUT_MAX)
+		return 0;
+	sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(0));
+	if (!sring || grant_table_init(&gt, RING_GRANT_PAGES) < 0)
+		abort();
+	ring_sring_init(sring, 0);
+	evtchn_config_default(&ec);
+	target_config_default(&tc);
+	tc.size_bytes = RING_DISK_BYTES;
+	tc.depth = 64;
+	if (evtchn_init(&irq, &ec) < 0 ||
+	    target_open(mem, &tc, &disk, why, sizeof(why)) < 0)
+		abort();
+	struct backend_config bc = {
+		.disk_bytes = RING_DISK_BYTES,
+		.coalesce_count = 1,
+		.max_indirect_segments = 64,
+		.sring = sring,
+		.grants = &gt,
+		.irq = &irq,
+		.target = mem,
+		.target_state = disk,
+		.clock = &ring_clock,
+	};
+	struct hostile_config hc = {
+		.disk_bytes = RING_DISK_BYTES,
+		.sring = sring,
+		.grants = &gt,
+		.fatal_per_mille = 5,
+	};
+	if (backend_create(&bc, &be) < 0 || hostile_create(&hc, &h) < 0)
+		abort();
+	while (p < end) {
+		uint64_t a = take_word(&p, end);
+
+		hostile_apply(h, a, take_word(&p, end));
+		if (!(a >> 63))
+			continue;
+		backend_kick(be);
+		backend_consume(be);
+		backend_reap(be);
+		hostile_take_responses(h);
+		backend_stats(be, &st);
+		if (st.requests != st.responses + st.inflight)
+			abort();
+		if (st.dead)
+			break;
+	}
+	hostile_destroy(h);
+	backend_destroy(be);
+	mem->fini(disk);
+	evtchn_fini(&irq);
+	grant_table_fini(&gt);
+	free(sring);
+	return 1;
+}
+
+/* clang-format off */
 const struct fuzz_target fuzz_targets[] = {
-	{ "opts", fuzz_opts },	 { "jobfile", fuzz_jobfile },
-	{ "trace", fuzz_trace }, { "axis", fuzz_axis },
+	{ "opts", fuzz_opts },
+	{ "jobfile", fuzz_jobfile },
+	{ "trace", fuzz_trace },
+	{ "axis", fuzz_axis },
+	{ "ring", fuzz_ring },
 	{ NULL, NULL },
 };
+/* clang-format on */

@@ -32,6 +32,12 @@ int fuzz_trace(const uint8_t *data, size_t size);
 /* A sweep axis ("NAME=SPEC"), then every point's value set on a config. */
 int fuzz_axis(const uint8_t *data, size_t size);
 
+/*
+ * A backend over the mem target under a hostile frontend whose mutations
+ * the input picks (sim/hostile.h); accepts everything.
+ */
+int fuzz_ring(const uint8_t *data, size_t size);
+
 struct fuzz_target {
 	const char *name;
 	int (*one)(const uint8_t *data, size_t size);
