@@ -3,12 +3,15 @@
  * Tests of ring/: the wire format, ring sizes, the notify decision, the
  * overflow checks, single-thread protocol walks across the 2^32 wrap, and
  * a two-thread stress test that sleeps on a futex through the final-check
- * protocol and would hang (caught by a watchdog) on a lost wake-up.
+ * protocol and would hang (caught by a watchdog) on a lost wake-up, once
+ * as fast as it goes and once with random delays around every publish and
+ * final check.
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -415,6 +418,7 @@ struct stress {
 	struct waker to_back, to_front;
 	_Atomic uint64_t sent, answered; /* progress, for the watchdog */
 	_Atomic bool stop;
+	bool jitter; /* random delays around every publish and final check */
 	/* Results, read by the test thread after join. */
 	uint64_t bad_payload, bad_response, overflow, kicks, irqs;
 };
@@ -425,6 +429,27 @@ static unsigned int spin_budget(uint64_t *rnd)
 	uint64_t r = xorshift(rnd) % 8;
 
 	return r < 2 ? 0 : (unsigned int)(r * 64);
+}
+
+/*
+ * With st->jitter, a random delay where a lost wake-up would hide: before
+ * and after each publish-and-check, and before each final check.  One
+ * call in eight spins up to ~350 pause-free turns, one in 64 yields the
+ * CPU (a preemption at the worst moment).
+ */
+static void jitter(const struct stress *st, uint64_t *rnd)
+{
+	uint64_t r;
+
+	if (!st->jitter)
+		return;
+	r = xorshift(rnd) % 64;
+	if (r < 8) {
+		for (volatile unsigned int i = 0; i < r * 50; i++)
+			;
+	} else if (r == 63) {
+		sched_yield();
+	}
 }
 
 static void *stress_front(void *arg)
@@ -444,8 +469,10 @@ static void *stress_front(void *arg)
 
 			ring_front_put_request(&front, &req);
 		}
+		jitter(st, &rnd);
 		if (ring_front_push_requests_and_check_notify(&front)) {
 			st->kicks++;
+			jitter(st, &rnd);
 			waker_notify(&st->to_back);
 		}
 		atomic_store_explicit(&st->sent, next, memory_order_relaxed);
@@ -485,6 +512,7 @@ static void *stress_front(void *arg)
 				spins--;
 				continue;
 			}
+			jitter(st, &rnd);
 			if (ring_front_final_check_for_responses(&front))
 				continue;
 			waker_wait(&st->to_front, seen);
@@ -528,8 +556,10 @@ static void *stress_back(void *arg)
 				waker_notify(&st->to_front);
 			}
 		}
+		jitter(st, &rnd);
 		if (ring_back_push_responses_and_check_notify(&back)) {
 			st->irqs++;
+			jitter(st, &rnd);
 			waker_notify(&st->to_front);
 		}
 		if (n)
@@ -537,6 +567,7 @@ static void *stress_back(void *arg)
 		for (unsigned int spins = spin_budget(&rnd); spins; spins--)
 			if (ring_back_unconsumed_requests(&back))
 				break;
+		jitter(st, &rnd);
 		if (ring_back_final_check_for_requests(&back))
 			continue;
 		waker_wait(&st->to_back, seen);
@@ -558,13 +589,14 @@ static uint64_t now_ms(void)
  * fails.
  */
 static void stress_round(unsigned int order, RING_IDX base, uint64_t count,
-			 uint64_t seed, uint64_t *sleeps)
+			 uint64_t seed, bool with_jitter, uint64_t *sleeps)
 {
 	struct stress st = {
 		.order = order,
 		.base = base,
 		.count = count,
 		.seed = seed,
+		.jitter = with_jitter,
 	};
 	pthread_t front, back;
 	uint64_t last_progress = 0, last_change = now_ms();
@@ -623,7 +655,7 @@ static uint64_t stress_total(void)
 	return env ? strtoull(env, NULL, 0) : 10000000;
 }
 
-static void test_stress_futex(void)
+static void stress(bool with_jitter)
 {
 	const unsigned int rounds = 20;
 	uint64_t total = stress_total(), per_round = total / rounds;
@@ -636,12 +668,24 @@ static void test_stress_futex(void)
 			r % 2 ? UINT32_MAX - (RING_IDX)(xorshift(&rnd) % 1000) :
 				0;
 
-		stress_round(order, base, per_round, xorshift(&rnd), &sleeps);
+		stress_round(order, base, per_round, xorshift(&rnd),
+			     with_jitter, &sleeps);
 	}
 	fprintf(stderr,
-		"  stress: %" PRIu64 " requests, %" PRIu64 " futex sleeps\n",
-		per_round * rounds, sleeps);
+		"  stress%s: %" PRIu64 " requests, %" PRIu64 " futex sleeps\n",
+		with_jitter ? " with jitter" : "", per_round * rounds, sleeps);
 	CU_ASSERT(sleeps > 0);
+}
+
+static void test_stress_futex(void)
+{
+	stress(false);
+}
+
+/* The same with random delays where a lost wake-up would hide. */
+static void test_stress_jitter(void)
+{
+	stress(true);
 }
 
 int cu_register(void)
@@ -663,5 +707,6 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_response_fields_only);
 	s = CU_add_suite("stress", NULL, NULL);
 	CU_ADD_TEST(s, test_stress_futex);
+	CU_ADD_TEST(s, test_stress_jitter);
 	return 0;
 }
