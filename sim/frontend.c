@@ -907,7 +907,7 @@ static bool handle_response(struct frontend *fe,
 	}
 	io = sh->io;
 	fio = &fe->ios[io];
-	if (rsp->status == BLKIF_RSP_OKAY && !fio->write && fe->bio)
+	if (fe->bio && !fio->write && rsp->status == BLKIF_RSP_OKAY)
 		for (uint32_t done = 0, s = 0; done < sh->len_bytes; s++) {
 			uint32_t n = sh->len_bytes - done < XEN_PAGE_SIZE ?
 					     sh->len_bytes - done :
