@@ -11,6 +11,11 @@
  * Linux blkback does; nothing a frontend writes makes it touch memory
  * outside the grant table or bytes outside the disk.
  *
+ * Three policies are strategies picked at creation (docs/grants.md): how
+ * a request's granted pages are reached (static, map, copy, persistent;
+ * the costs charged on the clock), how many requests a pass takes (the
+ * budget), and whether responses are pushed one by one or per batch.
+ *
  * All calls come from one thread, the backend's.  The actor never blocks
  * or reads a system clock.
  */
@@ -124,13 +129,16 @@ void backend_kick(struct backend *be);
 /*
  * If kicked, consumes every request on the ring (and again while the
  * final check finds more), answering bad ones and submitting good ones.
- * Returns the number of requests consumed.  Backend thread.
+ * With a budget it stops after that many, submits and pushes what it
+ * has, and stays kicked so that the next call goes on.  Returns the
+ * number of requests consumed.  Backend thread.
  */
 unsigned int backend_consume(struct backend *be);
 
 /*
- * Reaps finished target I/Os and answers them.  Returns the number of
- * responses written.  Backend thread.
+ * Reaps finished target I/Os and answers them (pushing once for all of
+ * them when responding per batch).  Returns the number of responses
+ * written.  Backend thread.
  */
 unsigned int backend_reap(struct backend *be);
 
