@@ -48,6 +48,9 @@ static const char *const submit_path_values[] = { "direct", "worker", NULL };
 static const char *const completion_values[] = { "irq", "deferred", NULL };
 static const char *const lock_values[] = { "none", "single", NULL };
 static const char *const lock_type_values[] = { "mutex", "spin", NULL };
+static const char *const grants_values[] = { "static", "map", "copy",
+					     "persistent", NULL };
+static const char *const respond_values[] = { "each", "batch", NULL };
 static const char *const rate_process_values[] = { "linear", "poisson", NULL };
 static const char *const verify_values[] = { "0|none", "pattern", NULL };
 static const char *const trace_format_values[] = { "auto", "iolog", "blkparse",
@@ -415,6 +418,76 @@ static const struct bench_opt bench_opts[] = {
 		.min = 0,
 		.max = 1000000000,
 		.help = "CPU spent under the gate per acquisition (an allocation, say).",
+	},
+	{
+		.name = "grants",
+		.type = BENCH_OPT_ENUM,
+		FIELD(grants),
+		.def = "static",
+		.values = grants_values,
+		.help = "Backend grant access: mapped at set-up, map per request, copy, persistent.",
+	},
+	{
+		.name = "grant-call-cost",
+		.type = BENCH_OPT_TIME,
+		FIELD(grant_call_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "Backend CPU per gnttab call (a hypercall of up to 11 operations).",
+	},
+	{
+		.name = "grant-map-cost",
+		.type = BENCH_OPT_TIME,
+		FIELD(grant_map_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "Backend CPU per segment mapped (grants=map, persistent misses).",
+	},
+	{
+		.name = "grant-unmap-cost",
+		.type = BENCH_OPT_TIME,
+		FIELD(grant_unmap_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "Backend CPU per segment unmapped (grants=map, evictions).",
+	},
+	{
+		.name = "grant-copy-cost",
+		.type = BENCH_OPT_TIME,
+		FIELD(grant_copy_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "Backend CPU per segment copied (grants=copy), beyond the memcpy.",
+	},
+	{
+		.name = "persistent-grants-max",
+		.type = BENCH_OPT_UINT,
+		FIELD(persistent_grants_max),
+		.def = "1056",
+		.min = 1,
+		.max = 1048576,
+		.help = "Mappings the backend keeps with grants=persistent (LRU beyond).",
+	},
+	{
+		.name = "backend-budget",
+		.type = BENCH_OPT_UINT,
+		FIELD(backend_budget),
+		.def = "0",
+		.min = 0,
+		.max = 4096,
+		.help = "Requests the backend takes per pass before responding; 0 = all.",
+	},
+	{
+		.name = "backend-respond",
+		.type = BENCH_OPT_ENUM,
+		FIELD(backend_respond),
+		.def = "each",
+		.values = respond_values,
+		.help = "Push each response as it completes, or once per reaped batch.",
 	},
 	{
 		.name = "offset",

@@ -134,6 +134,20 @@ enum bench_lock_type {
 	BENCH_LOCK_SPIN,  /* spinlock */
 };
 
+/* struct bench_config.grants: how the backend reaches granted pages. */
+enum bench_grants {
+	BENCH_GRANTS_STATIC,	 /* all granted and mapped at set-up */
+	BENCH_GRANTS_MAP,	 /* map and unmap per request (blkback) */
+	BENCH_GRANTS_COPY,	 /* copy through a bounce buffer (qdisk) */
+	BENCH_GRANTS_PERSISTENT, /* frontend copies, backend caches maps */
+};
+
+/* struct bench_config.backend_respond: when responses are pushed. */
+enum bench_backend_respond {
+	BENCH_RESPOND_EACH,  /* after each response (blkback) */
+	BENCH_RESPOND_BATCH, /* once per reaped batch */
+};
+
 /* struct bench_config.target: what the backend submits to. */
 enum bench_target {
 	BENCH_TARGET_NULL,  /* completes at once */
@@ -186,6 +200,16 @@ struct bench_config {
 	unsigned int lock;		   /* enum bench_lock */
 	unsigned int lock_type;		   /* enum bench_lock_type */
 	uint64_t lock_work_ns;		   /* work per acquisition, held */
+
+	/* The backend's policies: grants (docs/grants.md), budget, responses. */
+	unsigned int grants;		    /* enum bench_grants */
+	uint64_t grant_call_ns;		    /* per gnttab call */
+	uint64_t grant_map_ns;		    /* per segment mapped */
+	uint64_t grant_unmap_ns;	    /* per segment unmapped */
+	uint64_t grant_copy_ns;		    /* per segment the backend copies */
+	unsigned int persistent_grants_max; /* backend's cache */
+	unsigned int backend_budget;	    /* requests per pass, 0 = all */
+	unsigned int backend_respond;	    /* enum bench_backend_respond */
 
 	/* Workloads (docs/workloads.md). */
 	uint64_t offset_bytes; /* start of the I/O region in the file */

@@ -148,6 +148,40 @@ static void put_policies(struct metrics *ms, const struct engine_result *res,
 	put(ms, "lock_hold_max_ns", (double)g->hold_max_ns);
 }
 
+/*
+ * The backend's policies: grants (docs/grants.md), the per-pass budget
+ * and response pushes.  The grant counters are zero with grants=static.
+ */
+static void put_backend_policies(struct metrics *ms,
+				 const struct engine_result *res, double ios)
+{
+	const struct backend_stats *be = &res->be;
+	double lookups = (double)(be->pgrant_hits + be->pgrant_misses);
+
+	put(ms, "grant_maps_per_io", ratio((double)be->grant_maps, ios));
+	put(ms, "grant_unmaps_per_io", ratio((double)be->grant_unmaps, ios));
+	put(ms, "grant_calls_per_io", ratio((double)be->grant_calls, ios));
+	put(ms, "grant_copies_per_io", ratio((double)be->grant_copies, ios));
+	put(ms, "grant_copy_bytes_per_io",
+	    ratio((double)be->grant_copy_bytes, ios));
+	put(ms, "frontend_copy_bytes_per_io",
+	    ratio((double)res->fe.grant_copy_bytes, ios));
+	put(ms, "pgrant_hits_per_io", ratio((double)be->pgrant_hits, ios));
+	put(ms, "pgrant_misses_per_io", ratio((double)be->pgrant_misses, ios));
+	put(ms, "pgrant_evictions_per_io",
+	    ratio((double)be->pgrant_evictions, ios));
+	put(ms, "pgrant_hit_pct",
+	    100 * ratio((double)be->pgrant_hits, lookups));
+	put(ms, "pgrant_misses", (double)be->pgrant_misses);
+	put(ms, "pgrant_evictions", (double)be->pgrant_evictions);
+	put(ms, "pgrant_uncached", (double)be->pgrant_uncached);
+	put(ms, "budget_stops", (double)be->budget_stops);
+	put(ms, "response_pushes_per_io",
+	    ratio((double)be->response_pushes, ios));
+	put(ms, "responses_per_push",
+	    ratio((double)be->responses, (double)be->response_pushes));
+}
+
 static void compute(struct metrics *ms, const struct engine_result *res,
 		    const struct bench_rec *rec)
 {
@@ -268,6 +302,8 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "sched_lag_mean_ns",
 	    ratio((double)fe->sched_lag_sum_ns, (double)fe->sched_ios));
 	put(ms, "sched_lag_max_ns", (double)fe->sched_lag_max_ns);
+
+	put_backend_policies(ms, res, ios);
 }
 
 bool bench_report_conserved(const struct engine_result *res)
@@ -528,6 +564,28 @@ static void text_policies(FILE *out, const struct bench_config *cfg,
 			get(ms, "lock_wait_max_ns") / 1e3,
 			get(ms, "lock_hold_mean_ns") / 1e3,
 			get(ms, "lock_hold_max_ns") / 1e3);
+	if (cfg->grants != BENCH_GRANTS_STATIC)
+		fprintf(out,
+			"  grants: %.2f maps/IO, %.2f unmaps/IO, %.2f gnttab "
+			"calls/IO, backend copies %.0f B/IO, frontend copies "
+			"%.0f B/IO; persistent %.2f hits/IO, %.2f misses/IO, "
+			"%.2f evictions/IO (%.1f%% hits)\n",
+			get(ms, "grant_maps_per_io"),
+			get(ms, "grant_unmaps_per_io"),
+			get(ms, "grant_calls_per_io"),
+			get(ms, "grant_copy_bytes_per_io"),
+			get(ms, "frontend_copy_bytes_per_io"),
+			get(ms, "pgrant_hits_per_io"),
+			get(ms, "pgrant_misses_per_io"),
+			get(ms, "pgrant_evictions_per_io"),
+			get(ms, "pgrant_hit_pct"));
+	if (cfg->backend_budget || cfg->backend_respond != BENCH_RESPOND_EACH)
+		fprintf(out,
+			"  backend: %.0f passes cut by the budget, %.3f "
+			"response pushes/IO, %.2f responses/push\n",
+			get(ms, "budget_stops"),
+			get(ms, "response_pushes_per_io"),
+			get(ms, "responses_per_push"));
 }
 
 static void opt(FILE *out, const struct bench_config *cfg, const char *name)
@@ -589,6 +647,11 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		opt(out, cfg, "lock-type");
 		opt(out, cfg, "lock-work");
 	}
+	opt(out, cfg, "grants");
+	if (cfg->backend_budget)
+		opt(out, cfg, "backend-budget");
+	if (cfg->backend_respond != BENCH_RESPOND_EACH)
+		opt(out, cfg, "backend-respond");
 	fprintf(out, "\n  evtchn:");
 	opt(out, cfg, "evtchn-latency");
 	opt(out, cfg, "evtchn-latency-dist");

@@ -136,6 +136,37 @@ static int policy_config(const struct bench_config *cfg,
 	return 0;
 }
 
+/* The backend's policies: grants (docs/grants.md), budget, responses. */
+static int backend_policy_config(const struct bench_config *cfg,
+				 struct engine_config *ec, char *err,
+				 size_t err_len)
+{
+	static const enum backend_grant_mode modes[] = {
+		[BENCH_GRANTS_STATIC] = BACKEND_GRANTS_STATIC,
+		[BENCH_GRANTS_MAP] = BACKEND_GRANTS_MAP,
+		[BENCH_GRANTS_COPY] = BACKEND_GRANTS_COPY,
+		[BENCH_GRANTS_PERSISTENT] = BACKEND_GRANTS_PERSISTENT,
+	};
+
+	if (cfg->grants == BENCH_GRANTS_COPY &&
+	    cfg->indirect_segments > BLKIF_MAX_SEGMENTS_PER_REQUEST) {
+		snprintf(err, err_len,
+			 "--grants=copy: the grant-copy backend (QEMU's qdisk) "
+			 "offers no indirect descriptors; use --indirect-"
+			 "segments=0 (allowed with copy: 0..11)");
+		return -EINVAL;
+	}
+	ec->grant_mode = modes[cfg->grants];
+	ec->grant_call_ns = cfg->grant_call_ns;
+	ec->grant_map_ns = cfg->grant_map_ns;
+	ec->grant_unmap_ns = cfg->grant_unmap_ns;
+	ec->grant_copy_ns = cfg->grant_copy_ns;
+	ec->persistent_max = cfg->persistent_grants_max;
+	ec->backend_budget = cfg->backend_budget;
+	ec->respond_batch = cfg->backend_respond == BENCH_RESPOND_BATCH;
+	return 0;
+}
+
 /*
  * With --wait=spin every thread polls; with the policy workers there may
  * be more of them than CPUs, and then they take turns by the scheduler's
@@ -175,6 +206,8 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->submit_per_request = cfg->backend_submit == BENCH_SUBMIT_REQUEST;
 	ec->indirect_segments = cfg->indirect_segments;
 	if (policy_config(cfg, ec, err, err_len))
+		return -EINVAL;
+	if (backend_policy_config(cfg, ec, err, err_len))
 		return -EINVAL;
 	ec->backend_max_indirect = cfg->backend_max_indirect;
 	if (cfg->irq_coalesce > 1 && !cfg->irq_coalesce_ns) {

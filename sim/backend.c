@@ -4,10 +4,19 @@
  * the target I/O of a request between submission and response; since a
  * backend never has more requests outstanding than the ring has slots,
  * the pool cannot run dry.  Everything is allocated at creation.
+ *
+ * The policies are strategies picked at creation (docs/grants.md,
+ * docs/policies.md): be->gops, how a request's granted pages are reached
+ * (NULL for static grants: the table's pages are used in place, as
+ * before); the budget, requests per pass (UINT_MAX for none); and whether
+ * responses are pushed one by one or once per batch (be->unpushed counts
+ * the ones put and not yet pushed).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "sim/backend.h"
 
@@ -19,8 +28,24 @@ struct backend_pending {
 	uint64_t consumed_ns, submitted_ns; /* stage stamps */
 };
 
+struct backend;
+
+/*
+ * A grant strategy (docs/grants.md).  map() runs on a validated request
+ * before the target sees it, with p->tio.iov pointing into the grant
+ * table; unmap() before its response; frames() on the indirect pages of
+ * a request before its descriptors are read (NULL: read in place).
+ */
+struct backend_grant_ops {
+	void (*map)(struct backend *be, struct backend_pending *p);
+	void (*unmap)(struct backend *be, struct backend_pending *p);
+	void (*frames)(struct backend *be, uint64_t *const *frames,
+		       unsigned int n);
+};
+
 struct backend {
 	struct backend_config cfg;
+	const struct backend_grant_ops *gops; /* NULL: static grants */
 	struct ring_back ring;
 	struct backend_pending *pending; /* one per ring slot */
 	uint32_t *free_pending;		 /* stack of free indices */
@@ -35,7 +60,44 @@ struct backend {
 	uint64_t held_since_ns;
 	unsigned int held_count; /* responses since it was owed */
 	struct backend_stats st;
+	unsigned int budget;	  /* requests per pass; UINT_MAX: no limit */
+	unsigned int unpushed;	  /* responses put and not pushed (batch) */
+	struct grant_cache cache; /* persistent grants */
+	uint8_t *bounce;	  /* copy: 11 pages per pending entry */
+	struct iovec *giov;	  /* copy: the granted iovecs, 11 each */
 };
+
+static const struct backend_grant_ops map_ops, copy_ops, persistent_ops;
+
+/*
+ * Picks the grant strategy and allocates what it needs: the bounce pages
+ * (copy), the cache (persistent).  0, or -ENOMEM with nothing held.
+ */
+static int grant_strategy(struct backend *be, unsigned int nr_ents)
+{
+	size_t segs = (size_t)nr_ents * BLKIF_MAX_SEGMENTS_PER_REQUEST;
+
+	switch (be->cfg.grant_mode) {
+	case BACKEND_GRANTS_MAP:
+		be->gops = &map_ops;
+		return 0;
+	case BACKEND_GRANTS_COPY:
+		be->gops = &copy_ops;
+		be->bounce = aligned_alloc(XEN_PAGE_SIZE, segs * XEN_PAGE_SIZE);
+		be->giov = calloc(segs, sizeof(*be->giov));
+		if (be->bounce && be->giov)
+			return 0;
+		free(be->giov);
+		free(be->bounce);
+		return -ENOMEM;
+	case BACKEND_GRANTS_PERSISTENT:
+		be->gops = &persistent_ops;
+		return grant_cache_init(&be->cache, be->cfg.grants->nr_pages,
+					be->cfg.persistent_max);
+	default:
+		return 0;
+	}
+}
 
 int backend_create(const struct backend_config *cfg, struct backend **out)
 {
@@ -43,7 +105,12 @@ int backend_create(const struct backend_config *cfg, struct backend **out)
 	struct backend *be;
 
 	if (cfg->ring_order > RING_ORDER_MAX || !cfg->sring || !cfg->grants ||
-	    !cfg->irq || !cfg->target || !cfg->clock)
+	    !cfg->irq || !cfg->target || !cfg->clock ||
+	    cfg->grant_mode > BACKEND_GRANTS_PERSISTENT ||
+	    (cfg->grant_mode == BACKEND_GRANTS_COPY &&
+	     cfg->max_indirect_segments) ||
+	    (cfg->grant_mode == BACKEND_GRANTS_PERSISTENT &&
+	     !cfg->persistent_max))
 		return -EINVAL;
 	nr_ents = ring_entries(cfg->ring_order);
 	be = calloc(1, sizeof(*be));
@@ -64,6 +131,9 @@ int backend_create(const struct backend_config *cfg, struct backend **out)
 	be->pass_queued = calloc(nr_ents, sizeof(*be->pass_queued));
 	if (!be->pass_queued)
 		goto err_free_done;
+	if (grant_strategy(be, nr_ents))
+		goto err_free_queued;
+	be->budget = cfg->budget ? cfg->budget : UINT_MAX;
 
 	ring_back_init(&be->ring, cfg->sring, cfg->ring_order);
 	for (uint32_t i = 0; i < nr_ents; i++) {
@@ -74,6 +144,8 @@ int backend_create(const struct backend_config *cfg, struct backend **out)
 	*out = be;
 	return 0;
 
+err_free_queued:
+	free(be->pass_queued);
 err_free_done:
 	free(be->done);
 err_free_free:
@@ -89,6 +161,9 @@ void backend_destroy(struct backend *be)
 {
 	if (!be)
 		return;
+	grant_cache_fini(&be->cache);
+	free(be->giov);
+	free(be->bounce);
 	free(be->pass_queued);
 	free(be->done);
 	free(be->free_pending);
@@ -126,15 +201,16 @@ static void fire(struct backend *be)
 }
 
 /*
- * Writes one response and pushes it, as make_response() does, then
- * notifies per the notify mode and the coalescing policy.
+ * Pushes the @n responses put since the last push, then notifies per the
+ * notify mode and the coalescing policy (which counts responses).
+ * Inlined, so that pushing each response costs what it did before.
  */
-static void respond(struct backend *be, uint64_t id, uint8_t op, int16_t status)
+static inline __attribute__((always_inline)) void publish(struct backend *be,
+							  unsigned int n)
 {
 	bool notify;
 
-	ring_back_put_response(&be->ring, id, op, status);
-	be->st.responses++;
+	be->st.response_pushes++;
 	switch (be->cfg.irq->cfg.notify) {
 	case EVTCHN_NOTIFY_POLL:
 		ring_back_push_responses(&be->ring);
@@ -148,12 +224,12 @@ static void respond(struct backend *be, uint64_t id, uint8_t op, int16_t status)
 		break;
 	}
 	if (be->irq_held) {
-		be->st.irqs_coalesced++;
-		be->held_count++;
+		be->st.irqs_coalesced += n;
+		be->held_count += n;
 	} else if (notify) {
 		be->irq_held = true;
 		be->held_since_ns = sim_now(be->cfg.clock);
-		be->held_count = 1;
+		be->held_count = n;
 	} else {
 		be->st.irqs_suppressed++;
 		return;
@@ -161,6 +237,29 @@ static void respond(struct backend *be, uint64_t id, uint8_t op, int16_t status)
 	if (be->held_count >= be->cfg.coalesce_count ||
 	    sim_now(be->cfg.clock) - be->held_since_ns >= be->cfg.coalesce_ns)
 		fire(be);
+}
+
+/*
+ * Writes one response, as make_response() does, and pushes it at once
+ * (respond each) or leaves it for publish_batch() (respond batch).
+ */
+static void respond(struct backend *be, uint64_t id, uint8_t op, int16_t status)
+{
+	ring_back_put_response(&be->ring, id, op, status);
+	be->st.responses++;
+	if (be->cfg.respond_batch)
+		be->unpushed++;
+	else
+		publish(be, 1);
+}
+
+/* Pushes the responses of a batch (a pass, a reap) in one go. */
+static void publish_batch(struct backend *be)
+{
+	if (be->unpushed) {
+		publish(be, be->unpushed);
+		be->unpushed = 0;
+	}
 }
 
 uint64_t backend_deadline_ns(const struct backend *be)
@@ -268,7 +367,7 @@ union backend_seg_word {
  * load) and only the copy is checked and used, as Linux blkback reads
  * them with READ_ONCE.  Returns NULL, or the reason it was refused.
  */
-static const char *validate_indirect(const struct backend *be,
+static const char *validate_indirect(struct backend *be,
 				     const struct blkif_request_indirect *req,
 				     struct target_io *tio, uint32_t *len_bytes)
 {
@@ -289,6 +388,8 @@ static const char *validate_indirect(const struct backend *be,
 		if (!frames[i])
 			return "indirect page outside the grant table";
 	}
+	if (be->gops && be->gops->frames)
+		be->gops->frames(be, frames, nframes);
 	for (unsigned int s = 0; s < nr; s++) {
 		union backend_seg_word sw;
 
@@ -304,6 +405,217 @@ static const char *validate_indirect(const struct backend *be,
 			 len_bytes);
 }
 
+/* ---- Grant strategies (docs/grants.md) ------------------------------------ */
+
+/* The grant page that @addr (inside the table, already checked) is in. */
+static uint32_t page_index(const struct backend *be, const void *addr)
+{
+	return (uint32_t)(((const uint8_t *)addr - be->cfg.grants->pages) /
+			  XEN_PAGE_SIZE);
+}
+
+/*
+ * Charges @n grant operations of @per_ns each, made as blkback makes them:
+ * gnttab calls of at most 11 operations (BLKIF_MAX_SEGMENTS_PER_REQUEST)
+ * each, every call costing grant_call_ns.
+ */
+static void grant_ops(struct backend *be, unsigned int n, uint64_t per_ns)
+{
+	unsigned int calls = (n + BLKIF_MAX_SEGMENTS_PER_REQUEST - 1) /
+			     BLKIF_MAX_SEGMENTS_PER_REQUEST;
+
+	be->st.grant_calls += calls;
+	sim_charge(be->cfg.clock, calls * be->cfg.grant_call_ns + n * per_ns);
+}
+
+static void grant_maps(struct backend *be, unsigned int n)
+{
+	be->st.grant_maps += n;
+	grant_ops(be, n, be->cfg.grant_map_ns);
+}
+
+static void grant_unmaps(struct backend *be, unsigned int n)
+{
+	be->st.grant_unmaps += n;
+	grant_ops(be, n, be->cfg.grant_unmap_ns);
+}
+
+/* Map: every segment mapped in one batch, unmapped in one after. */
+static void map_request(struct backend *be, struct backend_pending *p)
+{
+	grant_maps(be, p->tio.nr_iov);
+}
+
+static void unmap_request(struct backend *be, struct backend_pending *p)
+{
+	grant_unmaps(be, p->tio.nr_iov);
+}
+
+/* Indirect pages are mapped, read and unmapped at once (blkback). */
+static void map_frames(struct backend *be, uint64_t *const *frames,
+		       unsigned int n)
+{
+	(void)frames;
+	grant_maps(be, n);
+	grant_unmaps(be, n);
+}
+
+static const struct backend_grant_ops map_ops = {
+	.map = map_request,
+	.unmap = unmap_request,
+	.frames = map_frames,
+};
+
+/*
+ * Copy: the target works on the pending entry's bounce pages; a write's
+ * data is copied in before submission, a read's out after it succeeded,
+ * each in one grant-copy call per request (QEMU's
+ * xen_device_copy_grant_refs).  Each segment keeps its offset in the page.
+ */
+static void copy_segments(struct backend *be, const struct backend_pending *p,
+			  bool out)
+{
+	const struct iovec *g =
+		be->giov + p->tio.user * BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	uint64_t bytes = 0;
+
+	for (unsigned int i = 0; i < p->tio.nr_iov; i++) {
+		if (out)
+			memcpy(g[i].iov_base, p->tio.iov[i].iov_base,
+			       g[i].iov_len);
+		else
+			memcpy(p->tio.iov[i].iov_base, g[i].iov_base,
+			       g[i].iov_len);
+		bytes += g[i].iov_len;
+	}
+	be->st.grant_copies += p->tio.nr_iov;
+	be->st.grant_copy_bytes += bytes;
+	grant_ops(be, p->tio.nr_iov, be->cfg.grant_copy_ns);
+}
+
+static void copy_in(struct backend *be, struct backend_pending *p)
+{
+	struct iovec *g =
+		be->giov + p->tio.user * BLKIF_MAX_SEGMENTS_PER_REQUEST;
+	uint8_t *bounce = be->bounce + p->tio.user *
+					       BLKIF_MAX_SEGMENTS_PER_REQUEST *
+					       XEN_PAGE_SIZE;
+
+	for (unsigned int i = 0; i < p->tio.nr_iov; i++) {
+		size_t in_page = (size_t)((uint8_t *)p->tio.iov[i].iov_base -
+					  be->cfg.grants->pages) %
+				 XEN_PAGE_SIZE;
+
+		g[i] = p->tio.iov[i];
+		p->tio.iov[i].iov_base =
+			bounce + (size_t)i * XEN_PAGE_SIZE + in_page;
+	}
+	if (p->tio.write)
+		copy_segments(be, p, false);
+}
+
+static void copy_out(struct backend *be, struct backend_pending *p)
+{
+	if (!p->tio.write && p->tio.result == (int32_t)p->len_bytes)
+		copy_segments(be, p, true);
+}
+
+static const struct backend_grant_ops copy_ops = {
+	.map = copy_in,
+	.unmap = copy_out,
+};
+
+/*
+ * Persistent: each segment's grant is looked up in the cache; the misses
+ * are mapped in one batch, the mappings the LRU evicted for them unmapped
+ * in another.  At the response the grants are released; those mapped for
+ * one use only (the cache full of grants in use) are unmapped.
+ */
+static void persistent_get(struct backend *be, const void *addr,
+			   unsigned int *maps, unsigned int *unmaps)
+{
+	uint32_t evicted;
+
+	switch (grant_cache_get(&be->cache, page_index(be, addr), &evicted)) {
+	case GRANT_CACHE_HIT:
+		be->st.pgrant_hits++;
+		break;
+	case GRANT_CACHE_EVICT:
+		be->st.pgrant_evictions++;
+		(*unmaps)++;
+		/* fall through */
+	case GRANT_CACHE_MISS:
+		be->st.pgrant_misses++;
+		(*maps)++;
+		break;
+	case GRANT_CACHE_UNCACHED:
+		be->st.pgrant_misses++;
+		be->st.pgrant_uncached++;
+		(*maps)++;
+		break;
+	}
+}
+
+static void persistent_map(struct backend *be, struct backend_pending *p)
+{
+	unsigned int maps = 0, unmaps = 0;
+
+	for (unsigned int i = 0; i < p->tio.nr_iov; i++)
+		persistent_get(be, p->tio.iov[i].iov_base, &maps, &unmaps);
+	if (maps)
+		grant_maps(be, maps);
+	if (unmaps)
+		grant_unmaps(be, unmaps);
+}
+
+static void persistent_unmap(struct backend *be, struct backend_pending *p)
+{
+	unsigned int unmaps = 0;
+
+	for (unsigned int i = 0; i < p->tio.nr_iov; i++)
+		unmaps += grant_cache_put(
+			&be->cache, page_index(be, p->tio.iov[i].iov_base));
+	if (unmaps)
+		grant_unmaps(be, unmaps);
+}
+
+/* Indirect pages go through the cache too, released once read. */
+static void persistent_frames(struct backend *be, uint64_t *const *frames,
+			      unsigned int n)
+{
+	unsigned int maps = 0, unmaps = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		persistent_get(be, frames[i], &maps, &unmaps);
+	if (maps)
+		grant_maps(be, maps);
+	for (unsigned int i = 0; i < n; i++)
+		unmaps +=
+			grant_cache_put(&be->cache, page_index(be, frames[i]));
+	if (unmaps)
+		grant_unmaps(be, unmaps);
+}
+
+static const struct backend_grant_ops persistent_ops = {
+	.map = persistent_map,
+	.unmap = persistent_unmap,
+	.frames = persistent_frames,
+};
+
+/* ---- Serving -------------------------------------------------------------- */
+
+/* The grant strategy's unmap (or copy out) of a served request. */
+static inline void release(struct backend *be, struct backend_pending *p)
+{
+	if (be->gops)
+		be->gops->unmap(be, p);
+}
+
+/*
+ * Answers a served request.  The grant strategy's unmap() must have run
+ * (release()): it is called by finish()'s callers, where it costs no
+ * register saves on the neutral path.
+ */
 static void finish(struct backend *be, struct backend_pending *p,
 		   uint64_t done_ns)
 {
@@ -382,8 +694,11 @@ static void serve(struct backend *be, const union blkif_sring_entry *e)
 	p->operation = req->operation;
 	p->consumed_ns = be->pass_ns;
 	p->submitted_ns = be->pass_ns;
+	if (be->gops)
+		be->gops->map(be, p);
 	rc = be->cfg.target->submit(be->cfg.target_state, &p->tio);
 	if (rc == TARGET_DONE) {
+		release(be, p);
 		finish(be, p, be->pass_ns);
 	} else if (rc == TARGET_QUEUED) {
 		be->st.inflight++;
@@ -393,13 +708,14 @@ static void serve(struct backend *be, const union blkif_sring_entry *e)
 			flush(be);
 	} else {
 		p->tio.result = rc < 0 ? rc : -EIO;
+		release(be, p);
 		finish(be, p, be->pass_ns);
 	}
 }
 
 unsigned int backend_consume(struct backend *be)
 {
-	unsigned int n = 0;
+	unsigned int n = 0, room;
 
 	if (!be->kicked || be->st.dead)
 		return 0;
@@ -420,7 +736,8 @@ unsigned int backend_consume(struct backend *be)
 		be->st.passes++;
 		/* After the snapshot: nothing consumed now was put later. */
 		be->pass_ns = sim_now(be->cfg.clock);
-		while (be->ring.req_cons != rp && !be->st.dead &&
+		room = be->budget - n;
+		while (be->ring.req_cons != rp && room && !be->st.dead &&
 		       !ring_back_request_cons_overflow(&be->ring,
 							be->ring.req_cons)) {
 			union blkif_sring_entry e;
@@ -430,9 +747,17 @@ unsigned int backend_consume(struct backend *be)
 			be->st.requests++;
 			serve(be, &e);
 			n++;
+			room--;
 		}
 		if (!flush(be))
 			return n;
+		publish_batch(be);
+		if (!room && be->ring.req_cons != rp) {
+			/* The budget is spent: respond, then look again. */
+			be->st.budget_stops++;
+			be->kicked = true;
+			return n;
+		}
 	} while (ring_back_final_check_for_requests(&be->ring));
 	return n;
 }
@@ -458,8 +783,10 @@ unsigned int backend_reap(struct backend *be)
 		struct backend_pending *p = &be->pending[be->done[i]->user];
 
 		be->st.inflight--;
+		release(be, p);
 		finish(be, p, now);
 	}
+	publish_batch(be);
 	return (unsigned int)n;
 }
 

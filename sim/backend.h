@@ -11,6 +11,11 @@
  * Linux blkback does; nothing a frontend writes makes it touch memory
  * outside the grant table or bytes outside the disk.
  *
+ * Three policies are strategies picked at creation (docs/grants.md): how
+ * a request's granted pages are reached (static, map, copy, persistent;
+ * the costs charged on the clock), how many requests a pass takes (the
+ * budget), and whether responses are pushed one by one or per batch.
+ *
  * All calls come from one thread, the backend's.  The actor never blocks
  * or reads a system clock.
  */
@@ -28,6 +33,17 @@
 #include "sim/target.h"
 
 struct backend;
+
+/*
+ * How the backend reaches the granted pages of a request (docs/grants.md);
+ * the strategy is picked at creation.
+ */
+enum backend_grant_mode {
+	BACKEND_GRANTS_STATIC,	   /* all mapped at set-up: no per-I/O work */
+	BACKEND_GRANTS_MAP,	   /* map per request, unmap after (blkback) */
+	BACKEND_GRANTS_COPY,	   /* copy through a bounce buffer (qdisk) */
+	BACKEND_GRANTS_PERSISTENT, /* a cache of mappings, LRU (blkback) */
+};
 
 struct backend_config {
 	unsigned int ring_order;
@@ -55,6 +71,23 @@ struct backend_config {
 	void *target_state;
 	const struct sim_clock *clock;
 	struct sim_stamps *stamps; /* per request id, or NULL */
+	/*
+	 * Grants.  Costs are charged on the backend's clock: a gnttab call
+	 * (one per request's batch of maps, of unmaps, or of copies) costs
+	 * grant_call_ns plus the per-segment cost.  Copy mode serves direct
+	 * requests only (QEMU's qdisk offers no indirect descriptors):
+	 * max_indirect_segments must be 0.
+	 */
+	enum backend_grant_mode grant_mode;
+	uint64_t grant_call_ns;	     /* per gnttab call */
+	uint64_t grant_map_ns;	     /* per segment mapped */
+	uint64_t grant_unmap_ns;     /* per segment unmapped */
+	uint64_t grant_copy_ns;	     /* per segment copied, on top of memcpy */
+	unsigned int persistent_max; /* persistent: mappings kept (>= 1) */
+	/* Requests taken per pass before responding and re-checking; 0: all. */
+	unsigned int budget;
+	/* Push responses once per reaped batch, not after each one. */
+	bool respond_batch;
 };
 
 struct backend_stats {
@@ -71,6 +104,18 @@ struct backend_stats {
 	unsigned int inflight;	 /* target I/Os outstanding now */
 	bool dead;		 /* the ring was stopped */
 	char error[160];	 /* why, when dead, or the last bad request */
+	/* Grants (docs/grants.md), the budget and response pushes. */
+	uint64_t grant_maps;	   /* segments mapped */
+	uint64_t grant_unmaps;	   /* segments unmapped */
+	uint64_t grant_calls;	   /* gnttab calls: map, unmap, copy */
+	uint64_t grant_copies;	   /* segments copied (copy mode) */
+	uint64_t grant_copy_bytes; /* bytes copied (copy mode) */
+	uint64_t pgrant_hits;	   /* persistent: found mapped */
+	uint64_t pgrant_misses;	   /* persistent: mapped on use */
+	uint64_t pgrant_evictions; /* persistent: LRU unmapped for room */
+	uint64_t pgrant_uncached;  /* persistent: mapped for one use */
+	uint64_t budget_stops;	   /* passes cut short by the budget */
+	uint64_t response_pushes;  /* publications of the response index */
 };
 
 /* Allocates a backend over an initialised ring.  0 or -errno. */
@@ -84,13 +129,16 @@ void backend_kick(struct backend *be);
 /*
  * If kicked, consumes every request on the ring (and again while the
  * final check finds more), answering bad ones and submitting good ones.
- * Returns the number of requests consumed.  Backend thread.
+ * With a budget it stops after that many, submits and pushes what it
+ * has, and stays kicked so that the next call goes on.  Returns the
+ * number of requests consumed.  Backend thread.
  */
 unsigned int backend_consume(struct backend *be);
 
 /*
- * Reaps finished target I/Os and answers them.  Returns the number of
- * responses written.  Backend thread.
+ * Reaps finished target I/Os and answers them (pushing once for all of
+ * them when responding per batch).  Returns the number of responses
+ * written.  Backend thread.
  */
 unsigned int backend_reap(struct backend *be);
 

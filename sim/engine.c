@@ -465,10 +465,19 @@ void engine_config_default(struct engine_config *cfg)
 		.drain_timeout_ns = 10000000000ull,
 		.frontend_cpu = -1,
 		.backend_cpu = -1,
+		.persistent_max = 1056,
 	};
 	wl_config_default(&cfg->workload);
 	target_config_default(&cfg->target_cfg);
 	evtchn_config_default(&cfg->evtchn);
+}
+
+/* What the backend advertises: none with grant copy (QEMU's qdisk). */
+static unsigned int backend_max_indirect(const struct engine_config *cfg)
+{
+	return cfg->grant_mode == BACKEND_GRANTS_COPY ?
+		       0 :
+		       cfg->backend_max_indirect;
 }
 
 /*
@@ -478,9 +487,9 @@ void engine_config_default(struct engine_config *cfg)
  */
 static unsigned int indirect_segments(const struct engine_config *cfg)
 {
-	unsigned int n = cfg->indirect_segments < cfg->backend_max_indirect ?
+	unsigned int n = cfg->indirect_segments < backend_max_indirect(cfg) ?
 				 cfg->indirect_segments :
-				 cfg->backend_max_indirect;
+				 backend_max_indirect(cfg);
 
 	return n > BLKIF_MAX_SEGMENTS_PER_REQUEST ? n : 0;
 }
@@ -511,6 +520,7 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.gate = cfg->lock ? &e->gate : NULL,
 		.handoff = &e->handoff,
 		.defer = &e->defer,
+		.grant_copy = cfg->grant_mode == BACKEND_GRANTS_PERSISTENT,
 	};
 	struct backend_config bc = {
 		.ring_order = cfg->ring_order,
@@ -518,7 +528,7 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.coalesce_count = cfg->coalesce_count,
 		.coalesce_ns = cfg->coalesce_ns,
 		.submit_per_request = cfg->submit_per_request,
-		.max_indirect_segments = cfg->backend_max_indirect,
+		.max_indirect_segments = backend_max_indirect(cfg),
 		.sring = e->sring,
 		.grants = &e->grants,
 		.irq = &e->irq,
@@ -526,6 +536,14 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 		.target_state = e->target_state,
 		.clock = &e->clock,
 		.stamps = e->stamps,
+		.grant_mode = cfg->grant_mode,
+		.grant_call_ns = cfg->grant_call_ns,
+		.grant_map_ns = cfg->grant_map_ns,
+		.grant_unmap_ns = cfg->grant_unmap_ns,
+		.grant_copy_ns = cfg->grant_copy_ns,
+		.persistent_max = cfg->persistent_max,
+		.budget = cfg->backend_budget,
+		.respond_batch = cfg->respond_batch,
 	};
 	int rc;
 

@@ -55,6 +55,16 @@ struct engine_config {
 	frontend_complete_fn complete; /* the completing thread, gated */
 	void *complete_ctx;
 	atomic_bool *interrupt; /* set (e.g. by SIGINT) to stop; or NULL */
+	/*
+	 * Grants (docs/grants.md): the backend's strategy and its costs;
+	 * persistent grants also make the frontend copy.  Copy mode offers
+	 * no indirect descriptors (QEMU's qdisk does not).
+	 */
+	enum backend_grant_mode grant_mode;
+	uint64_t grant_call_ns, grant_map_ns, grant_unmap_ns, grant_copy_ns;
+	unsigned int persistent_max;
+	unsigned int backend_budget; /* requests per pass; 0: all */
+	bool respond_batch;	     /* one response push per batch */
 };
 
 struct engine_result {

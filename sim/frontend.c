@@ -88,6 +88,12 @@ struct frontend {
 	_Atomic uint64_t completions; /* frontend_completions() */
 	_Atomic uint64_t ack_ns;      /* deferred: the last acknowledgement */
 	struct frontend_stats st;
+	/*
+	 * Persistent grants (cfg.grant_copy): the I/Os' own pages, shaped as
+	 * the grant table, copied to and from the granted pages; NULL: the
+	 * data is placed in the granted pages directly.
+	 */
+	uint8_t *bio;
 };
 
 /* Indirect pages that hold @segs segment descriptors. */
@@ -244,9 +250,18 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 	atomic_init(&fe->idle, false);
 	atomic_init(&fe->completions, 0);
 	atomic_init(&fe->ack_ns, 0);
+	if (cfg->grant_copy) {
+		fe->bio = aligned_alloc(XEN_PAGE_SIZE, (size_t)nr_ents *
+							       fe->stride *
+							       XEN_PAGE_SIZE);
+		if (!fe->bio)
+			goto err_free_handoff;
+	}
 	*out = fe;
 	return 0;
 
+err_free_handoff:
+	free(fe->handoff);
 err_free_ids:
 	free(fe->free_ids);
 err_free_shadows:
@@ -266,6 +281,7 @@ void frontend_destroy(struct frontend *fe)
 {
 	if (!fe)
 		return;
+	free(fe->bio);
 	free(fe->handoff);
 	free(fe->free_ids);
 	free(fe->shadows);
@@ -287,6 +303,31 @@ static uint8_t *shadow_page(const struct frontend *fe, uint32_t id,
 			    unsigned int seg)
 {
 	return grant_page(fe->cfg.grants, grant_ref(id * fe->stride + seg));
+}
+
+/*
+ * Where segment @seg of request @id has its data in the guest: the I/O's
+ * own page with persistent grants (copied to and from the granted page),
+ * else the granted page itself.
+ */
+static uint8_t *data_page(const struct frontend *fe, uint32_t id,
+			  unsigned int seg)
+{
+	if (fe->bio)
+		return fe->bio +
+		       ((size_t)id * fe->stride + seg) * XEN_PAGE_SIZE;
+	return shadow_page(fe, id, seg);
+}
+
+/* Persistent grants: copies @len bytes of segment @seg of request @id. */
+static void grant_copy(struct frontend *fe, uint32_t id, unsigned int seg,
+		       uint32_t len, bool to_grant)
+{
+	uint8_t *bio = data_page(fe, id, seg),
+		*granted = shadow_page(fe, id, seg);
+
+	memcpy(to_grant ? granted : bio, to_grant ? bio : granted, len);
+	fe->st.grant_copy_bytes += len;
 }
 
 /* A segment descriptor seen as the 8-byte word it is stored as. */
@@ -345,11 +386,15 @@ static void put_part(struct frontend *fe, uint32_t io, uint64_t off,
 			req.req.seg[s] = sw.seg;
 		}
 		if (fio->write && fe->cfg.verify)
-			wl_pattern_fill(shadow_page(fe, id, s),
+			wl_pattern_fill(data_page(fe, id, s),
 					(sw.seg.last_sect + 1) *
 						BLKIF_SECTOR_SIZE,
 					off + (uint64_t)s * XEN_PAGE_SIZE,
 					fe->cfg.verify_seed);
+		if (fio->write && fe->bio)
+			grant_copy(fe, id, s,
+				   (sw.seg.last_sect + 1u) * BLKIF_SECTOR_SIZE,
+				   true);
 	}
 	if (indirect) {
 		uint8_t op = req.req.operation;
@@ -862,6 +907,15 @@ static bool handle_response(struct frontend *fe,
 	}
 	io = sh->io;
 	fio = &fe->ios[io];
+	if (fe->bio && !fio->write && rsp->status == BLKIF_RSP_OKAY)
+		for (uint32_t done = 0, s = 0; done < sh->len_bytes; s++) {
+			uint32_t n = sh->len_bytes - done < XEN_PAGE_SIZE ?
+					     sh->len_bytes - done :
+					     XEN_PAGE_SIZE;
+
+			grant_copy(fe, (uint32_t)rsp->id, s, n, false);
+			done += n;
+		}
 	if (rsp->status != BLKIF_RSP_OKAY) {
 		fio->failed = true;
 	} else if (!fio->write && fe->cfg.verify) {
@@ -871,8 +925,7 @@ static bool handle_response(struct frontend *fe,
 			uint32_t n = sh->len_bytes - done < XEN_PAGE_SIZE ?
 					     sh->len_bytes - done :
 					     XEN_PAGE_SIZE;
-			uint64_t bad = wl_pattern_check(shadow_page(fe, id, s),
-							n,
+			uint64_t bad = wl_pattern_check(data_page(fe, id, s), n,
 							sh->offset_bytes + done,
 							fe->cfg.verify_seed);
 

@@ -101,6 +101,12 @@ struct frontend_config {
 	struct gate *gate;		 /* the lock model; NULL: no lock */
 	struct evtchn_port *handoff;	 /* -> submit worker (worker path) */
 	struct evtchn_port *defer;	 /* -> deferred worker (deferred) */
+	/*
+	 * Persistent grants: the I/Os' data live in their own pages and are
+	 * copied into the granted pages before a write is put on the ring,
+	 * and out of them when a read is answered (Linux blkfront's bounce).
+	 */
+	bool grant_copy;
 };
 
 struct frontend_stats {
@@ -136,6 +142,9 @@ struct frontend_stats {
 	unsigned int inflight; /* at the time of the call */
 	bool disabled;	       /* a bad response stopped the device */
 	char error[160];       /* why, when disabled */
+
+	/* Persistent grants: bytes copied to and from granted pages. */
+	uint64_t grant_copy_bytes;
 };
 
 /* Most segments per indirect request (the target's iovec limit). */

@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 56);
+	CU_ASSERT_EQUAL(count, 64);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][56] = {
+	} sets[][64] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -664,6 +664,14 @@ static void test_round_trip(void)
 			{ "lock", "single" },
 			{ "lock-type", "spin" },
 			{ "lock-work", "1s" },
+			{ "grants", "persistent" },
+			{ "grant-call-cost", "1s" },
+			{ "grant-map-cost", "1s" },
+			{ "grant-unmap-cost", "1s" },
+			{ "grant-copy-cost", "1s" },
+			{ "persistent-grants-max", "1048576" },
+			{ "backend-budget", "4096" },
+			{ "backend-respond", "batch" },
 			{ "offset", "16383p" },
 			{ "norandommap", "1" },
 			{ "bsrange", "512-16m" },
@@ -722,6 +730,14 @@ static void test_round_trip(void)
 			{ "lock", "none" },
 			{ "lock-type", "mutex" },
 			{ "lock-work", "1ns" },
+			{ "grants", "copy" },
+			{ "grant-call-cost", "1ns" },
+			{ "grant-map-cost", "250ns" },
+			{ "grant-unmap-cost", "0" },
+			{ "grant-copy-cost", "2us" },
+			{ "persistent-grants-max", "1" },
+			{ "backend-budget", "0" },
+			{ "backend-respond", "each" },
 			{ "offset", "512" },
 			{ "norandommap", "0" },
 			{ "bsrange", "" },

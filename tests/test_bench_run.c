@@ -69,6 +69,11 @@ static void test_bad_invocations(void)
 		{ "--submit-path=worker", "--target=null", "--runtime=10ms" },
 		{ "--completion=deferred", "--target=null", "--runtime=10ms" },
 		{ "--lock-work=1us", "--target=null", "--runtime=10ms" },
+		/* The grant-copy backend offers no indirect descriptors. */
+		{ "--grants=copy", "--indirect-segments=32", "--target=null" },
+		{ "--grants=mapped" },
+		{ "--persistent-grants-max=0" },
+		{ "--backend-respond=never" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -179,6 +184,44 @@ static void test_policies(void)
 	free(text);
 }
 
+/* The backend's policies: the grant counters in the report. */
+static void test_backend_policies(void)
+{
+	static const char *const expect[] = {
+		"\"grants\": \"persistent\"",
+		"\"backend-respond\": \"batch\"",
+		"\"frontend_copy_bytes_per_io\": 4096,",
+		"\"grant_copy_bytes_per_io\": 0,",
+		"\"pgrant_evictions_per_io\": 0,",
+		"\"pgrant_uncached\": 0,",
+		"\"conserved\": true",
+	};
+	char out[128];
+	const char *args[] = { "--target=null",
+			       "--io_size=4000k",
+			       "--runtime=0",
+			       "--wait=sleep",
+			       "--grants=persistent",
+			       "--grant-map-cost=100ns",
+			       "--backend-budget=4",
+			       "--backend-respond=batch",
+			       "--output-format=json",
+			       out,
+			       NULL };
+	char *text;
+
+	snprintf(out, sizeof(out), "--output=%s/backend.json", tmpdir);
+	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
+	text = slurp(out + strlen("--output="));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
+		if (!strstr(text, expect[k]))
+			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
+	}
+	free(text);
+}
+
 static bool uring_available(void)
 {
 	struct io_uring ring;
@@ -225,6 +268,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_bad_invocations);
 	CU_ADD_TEST(s, test_formats);
 	CU_ADD_TEST(s, test_policies);
+	CU_ADD_TEST(s, test_backend_policies);
 	CU_ADD_TEST(s, test_uring_file);
 	return 0;
 }

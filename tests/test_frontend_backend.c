@@ -23,6 +23,7 @@
 /* ---- A fake clock ----------------------------------------------------- */
 
 static uint64_t fake_now;
+static uint64_t fake_charged; /* every sim_charge() so far */
 
 static uint64_t fake_clock_now(const struct sim_clock *c)
 {
@@ -34,6 +35,7 @@ static void fake_clock_charge(const struct sim_clock *c, uint64_t ns)
 {
 	(void)c;
 	fake_now += ns;
+	fake_charged += ns;
 }
 
 static const struct sim_clock fake_clock = {
@@ -54,6 +56,12 @@ struct bench_rig {
 };
 
 #define RIG_DISK_BYTES (1024 * 1024)
+
+/*
+ * The backend policies the next rigs are built with (grants, budget,
+ * responses); all zero: the defaults.
+ */
+static struct backend_config rig_policy;
 
 static void rig_init_full(struct bench_rig *r, unsigned int count, uint64_t ns,
 			  unsigned int max_indirect)
@@ -89,6 +97,14 @@ static void rig_init_full(struct bench_rig *r, unsigned int count, uint64_t ns,
 		.coalesce_count = count,
 		.coalesce_ns = ns,
 		.max_indirect_segments = max_indirect,
+		.grant_mode = rig_policy.grant_mode,
+		.grant_call_ns = rig_policy.grant_call_ns,
+		.grant_map_ns = rig_policy.grant_map_ns,
+		.grant_unmap_ns = rig_policy.grant_unmap_ns,
+		.grant_copy_ns = rig_policy.grant_copy_ns,
+		.persistent_max = rig_policy.persistent_max,
+		.budget = rig_policy.budget,
+		.respond_batch = rig_policy.respond_batch,
 	};
 	CU_ASSERT_EQUAL_FATAL(backend_create(&bc, &r->be), 0);
 }
@@ -502,6 +518,300 @@ static void test_backend_no_coalescing(void)
 	rig_fini(&r);
 }
 
+/* ---- The backend's grant strategies, budget and responses --------------- */
+
+/* The hostile-request checks, the data path and indirect in every mode. */
+static void test_backend_grants_hostile(void)
+{
+	static const enum backend_grant_mode modes[] = {
+		BACKEND_GRANTS_MAP,
+		BACKEND_GRANTS_COPY,
+		BACKEND_GRANTS_PERSISTENT,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		rig_policy = (struct backend_config){
+			.grant_mode = modes[i],
+			.grant_call_ns = 100,
+			.grant_map_ns = 10,
+			.grant_unmap_ns = 10,
+			.persistent_max = 4,
+		};
+		test_backend_bad_requests();
+		test_backend_data_path();
+		/* Copy mode offers no indirect descriptors (qdisk). */
+		if (modes[i] != BACKEND_GRANTS_COPY)
+			test_backend_indirect();
+		test_backend_indirect_not_advertised();
+	}
+	rig_policy = (struct backend_config){ 0 };
+}
+
+/* Copy mode cannot be created with indirect descriptors on. */
+static void test_backend_grants_config(void)
+{
+	struct bench_rig r;
+	struct backend *be;
+	struct backend_config bc;
+
+	rig_init(&r);
+	bc = (struct backend_config){
+		.disk_bytes = RIG_DISK_BYTES,
+		.sring = r.sring,
+		.grants = &r.grants,
+		.irq = &r.irq,
+		.target = r.target,
+		.target_state = r.target_state,
+		.clock = &fake_clock,
+		.grant_mode = BACKEND_GRANTS_COPY,
+		.max_indirect_segments = 32,
+	};
+	CU_ASSERT_EQUAL(backend_create(&bc, &be), -EINVAL);
+	bc.grant_mode = BACKEND_GRANTS_PERSISTENT; /* persistent_max 0 */
+	CU_ASSERT_EQUAL(backend_create(&bc, &be), -EINVAL);
+	bc.grant_mode = BACKEND_GRANTS_PERSISTENT + 1;
+	CU_ASSERT_EQUAL(backend_create(&bc, &be), -EINVAL);
+	rig_fini(&r);
+}
+
+/* Puts one entry on the ring, consumes it; returns what was charged. */
+static uint64_t serve_one(struct bench_rig *r, const union blkif_sring_entry *e,
+			  int16_t want)
+{
+	struct blkif_response rsp;
+	uint64_t before = fake_charged;
+
+	ring_front_put_request(&r->front, &e->req);
+	ring_front_push_requests(&r->front);
+	backend_kick(r->be);
+	CU_ASSERT_EQUAL(backend_consume(r->be), 1);
+	ring_front_copy_response(&r->front, r->front.rsp_cons++, &rsp);
+	CU_ASSERT_EQUAL(rsp.status, want);
+	return fake_charged - before;
+}
+
+/*
+ * Map: one gnttab call per batch of at most 11 segments, each call and
+ * each segment charged exactly; indirect pages mapped and unmapped on
+ * their own.
+ */
+static void test_backend_grant_map_costs(void)
+{
+	union blkif_sring_entry e = { .req = good_read(1) };
+	struct backend_stats st;
+	struct bench_rig r;
+
+	rig_policy = (struct backend_config){
+		.grant_mode = BACKEND_GRANTS_MAP,
+		.grant_call_ns = 1000,
+		.grant_map_ns = 100,
+		.grant_unmap_ns = 10,
+	};
+	rig_init_full(&r, 1, 0, 32);
+	/* 2 segments: map 1000 + 2 x 100, unmap 1000 + 2 x 10. */
+	CU_ASSERT_EQUAL(serve_one(&r, &e, BLKIF_RSP_OKAY), 2220);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.grant_maps, 2);
+	CU_ASSERT_EQUAL(st.grant_unmaps, 2);
+	CU_ASSERT_EQUAL(st.grant_calls, 2);
+	/*
+	 * 20 segments in one indirect page: the page (1000 + 100, then
+	 * 1000 + 10), the segments in two calls each (2000 + 2000, then
+	 * 2000 + 200).
+	 */
+	e = good_indirect(&r, 2);
+	CU_ASSERT_EQUAL(serve_one(&r, &e, BLKIF_RSP_OKAY), 8310);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.grant_maps, 23);
+	CU_ASSERT_EQUAL(st.grant_unmaps, 23);
+	CU_ASSERT_EQUAL(st.grant_calls, 8);
+	/* A refused request maps nothing. */
+	e.req = good_read(3);
+	e.req.seg[1].gref = UINT32_MAX;
+	CU_ASSERT_EQUAL(serve_one(&r, &e, BLKIF_RSP_ERROR), 0);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.grant_maps, 23);
+	CU_ASSERT_EQUAL(st.pgrant_misses, 0);
+	CU_ASSERT_EQUAL(st.grant_copy_bytes, 0);
+	rig_fini(&r);
+	rig_policy = (struct backend_config){ 0 };
+}
+
+/*
+ * Copy: the write's bytes reach the disk through the bounce pages and a
+ * read copies back exactly the segments' bytes, nothing else of the
+ * pages; one call per request, each segment charged.
+ */
+static void test_backend_grant_copy(void)
+{
+	union blkif_sring_entry e = { .req = good_read(1) };
+	struct backend_stats st;
+	struct bench_rig r;
+	uint8_t *p0, *p1, *p4, *p5;
+
+	rig_policy = (struct backend_config){
+		.grant_mode = BACKEND_GRANTS_COPY,
+		.grant_call_ns = 1000,
+		.grant_copy_ns = 50,
+	};
+	rig_init(&r);
+	p0 = grant_page(&r.grants, grant_ref(0));
+	p1 = grant_page(&r.grants, grant_ref(1));
+	p4 = grant_page(&r.grants, grant_ref(4));
+	p5 = grant_page(&r.grants, grant_ref(5));
+	for (unsigned int i = 0; i < XEN_PAGE_SIZE; i++) {
+		p0[i] = (uint8_t)(i * 7 + 3);
+		p1[i] = (uint8_t)(i * 13 + 1);
+	}
+	/* Page 0 whole, then sectors 2..5 of page 1, at sector 16. */
+	e.req.operation = BLKIF_OP_WRITE;
+	CU_ASSERT_EQUAL(serve_one(&r, &e, BLKIF_RSP_OKAY), 1100);
+	/* Read them back into pages 4 and 5. */
+	e.req = good_read(2);
+	e.req.seg[0].gref = grant_ref(4);
+	e.req.seg[1].gref = grant_ref(5);
+	CU_ASSERT_EQUAL(serve_one(&r, &e, BLKIF_RSP_OKAY), 1100);
+	CU_ASSERT_EQUAL(memcmp(p4, p0, XEN_PAGE_SIZE), 0);
+	CU_ASSERT_EQUAL(memcmp(p5 + 1024, p1 + 1024, 2048), 0);
+	for (unsigned int i = 0; i < XEN_PAGE_SIZE; i++)
+		if (i < 1024 || i >= 3072)
+			CU_ASSERT_EQUAL_FATAL(p5[i], 0);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.grant_copies, 4);
+	CU_ASSERT_EQUAL(st.grant_copy_bytes, 2 * (4096 + 2048));
+	CU_ASSERT_EQUAL(st.grant_calls, 2);
+	CU_ASSERT_EQUAL(st.grant_maps, 0);
+	rig_fini(&r);
+	rig_policy = (struct backend_config){ 0 };
+}
+
+/* Persistent: a miss maps, a hit is free, a miss when full evicts the LRU. */
+static void test_backend_grant_persistent(void)
+{
+	static const struct {
+		uint32_t page;
+		uint64_t charged;
+		uint64_t hits, misses, evictions;
+	} steps[] = {
+		{ 0, 1100, 0, 1, 0 },
+		{ 1, 1100, 0, 2, 0 },
+		{ 2, 1100, 0, 3, 0 },
+		{ 0, 0, 1, 3, 0 },
+		/* Full: 1 is idle longest, then 2. */
+		{ 3, 1100 + 1010, 1, 4, 1 },
+		{ 0, 0, 2, 4, 1 },
+		{ 1, 1100 + 1010, 2, 5, 2 },
+		{ 3, 0, 3, 5, 2 },
+	};
+	struct backend_stats st;
+	struct bench_rig r;
+
+	rig_policy = (struct backend_config){
+		.grant_mode = BACKEND_GRANTS_PERSISTENT,
+		.grant_call_ns = 1000,
+		.grant_map_ns = 100,
+		.grant_unmap_ns = 10,
+		.persistent_max = 3,
+	};
+	rig_init(&r);
+	for (size_t i = 0; i < ARRAY_SIZE(steps); i++) {
+		union blkif_sring_entry e = { .req = good_read(i) };
+
+		e.req.nr_segments = 1;
+		e.req.seg[0].gref = grant_ref(steps[i].page);
+		CU_ASSERT_EQUAL(serve_one(&r, &e, BLKIF_RSP_OKAY),
+				steps[i].charged);
+		backend_stats(r.be, &st);
+		CU_ASSERT_EQUAL(st.pgrant_hits, steps[i].hits);
+		CU_ASSERT_EQUAL(st.pgrant_misses, steps[i].misses);
+		CU_ASSERT_EQUAL(st.pgrant_evictions, steps[i].evictions);
+	}
+	CU_ASSERT_EQUAL(st.grant_maps, 5);
+	CU_ASSERT_EQUAL(st.grant_unmaps, 2);
+	CU_ASSERT_EQUAL(st.pgrant_uncached, 0);
+	rig_fini(&r);
+	rig_policy = (struct backend_config){ 0 };
+}
+
+/* Puts @n good reads on the ring and kicks, without consuming. */
+static void put_reads(struct bench_rig *r, unsigned int n, uint64_t *id)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		struct blkif_request req = good_read((*id)++);
+
+		ring_front_put_request(&r->front, &req);
+	}
+	ring_front_push_requests(&r->front);
+	backend_kick(r->be);
+}
+
+/*
+ * A budget of 3: a pass takes 3 requests, answers them, and leaves the
+ * backend kicked so the next call takes the next 3; 0 takes all.
+ */
+static void test_backend_budget(void)
+{
+	struct backend_stats st;
+	struct bench_rig r;
+	uint64_t id = 0;
+
+	rig_policy = (struct backend_config){ .budget = 3 };
+	rig_init(&r);
+	put_reads(&r, 8, &id);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 3);
+	/* Answered before the rest were taken. */
+	CU_ASSERT_EQUAL(ring_front_rsp_prod(&r.front), 3);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.requests, 3);
+	CU_ASSERT_EQUAL(st.passes, 1);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 3);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 2);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 0);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.budget_stops, 2);
+	CU_ASSERT_EQUAL(st.requests, 8);
+	CU_ASSERT_EQUAL(st.responses, 8);
+	rig_fini(&r);
+
+	rig_policy = (struct backend_config){ 0 };
+	rig_init(&r);
+	put_reads(&r, 8, &id);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 8);
+	backend_stats(r.be, &st);
+	CU_ASSERT_EQUAL(st.budget_stops, 0);
+	rig_fini(&r);
+}
+
+/*
+ * Responses pushed each (one push, and with notify always one interrupt,
+ * per response) or once per batch (one of each per pass).
+ */
+static void test_backend_respond_batch(void)
+{
+	for (int batch = 0; batch <= 1; batch++) {
+		struct evtchn_config ec;
+		struct backend_stats st;
+		struct bench_rig r;
+		uint64_t id = 0;
+
+		rig_policy = (struct backend_config){ .respond_batch = batch };
+		rig_init(&r);
+		evtchn_fini(&r.irq);
+		evtchn_config_default(&ec);
+		ec.notify = EVTCHN_NOTIFY_ALWAYS;
+		CU_ASSERT_EQUAL_FATAL(evtchn_init(&r.irq, &ec), 0);
+		put_reads(&r, 5, &id);
+		CU_ASSERT_EQUAL(backend_consume(r.be), 5);
+		CU_ASSERT_EQUAL(ring_front_rsp_prod(&r.front), 5);
+		backend_stats(r.be, &st);
+		CU_ASSERT_EQUAL(st.responses, 5);
+		CU_ASSERT_EQUAL(st.response_pushes, batch ? 1 : 5);
+		CU_ASSERT_EQUAL(st.irqs_sent, batch ? 1 : 5);
+		rig_fini(&r);
+	}
+	rig_policy = (struct backend_config){ 0 };
+}
+
 /* ---- A frontend fed bad responses ------------------------------------- */
 
 struct tally {
@@ -529,6 +839,169 @@ static void tally_complete(void *ctx, const struct frontend_completion *c)
 		}
 		t->staged += sum != 0;
 		t->stage_mismatches += sum != c->complete_ns - c->submit_ns;
+	}
+}
+
+/* ---- Both actors on one thread, a fake clock and the mem target --------- */
+
+/*
+ * One pass of a workload through a frontend and a backend with grant
+ * mode @mode (persistent: a cache of @pmax), both driven from this
+ * thread on the fake clock, over the target state @ts that outlives the
+ * pass.  Fills the counters of both actors.
+ */
+static void pair_pass(const struct target_ops *t, void *ts,
+		      enum backend_grant_mode mode, unsigned int pmax,
+		      unsigned int indirect, enum wl_rw rw, uint32_t bs,
+		      struct frontend_stats *fst, struct backend_stats *bst)
+{
+	struct blkif_sring *sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(0));
+	struct evtchn_port kick, irq;
+	struct evtchn_config ec;
+	struct grant_table gt;
+	struct frontend_config fc;
+	struct backend_config bc;
+	struct frontend *fe;
+	struct backend *be;
+	struct tally tally = { 0 };
+	struct wl_config wc;
+	struct wl *wl;
+	unsigned int turns = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sring);
+	ring_sring_init(sring, 0);
+	CU_ASSERT_EQUAL_FATAL(
+		grant_table_init(&gt, frontend_grant_pages(0, indirect)), 0);
+	evtchn_config_default(&ec);
+	CU_ASSERT_EQUAL_FATAL(evtchn_init(&kick, &ec), 0);
+	CU_ASSERT_EQUAL_FATAL(evtchn_init(&irq, &ec), 0);
+	wl_config_default(&wc);
+	wc.rw = rw;
+	wc.bs_bytes = bs;
+	wc.size_bytes = RIG_DISK_BYTES;
+	wc.io_limit_bytes = RIG_DISK_BYTES;
+	wc.seed = 42;
+	CU_ASSERT_EQUAL_FATAL(wl_create(&wc, &wl), 0);
+	fc = (struct frontend_config){
+		.iodepth = 16,
+		.max_segments = BLKIF_MAX_SEGMENTS_PER_REQUEST,
+		.indirect_segments = indirect,
+		.verify = true,
+		.verify_seed = 42,
+		.sring = sring,
+		.grants = &gt,
+		.kick = &kick,
+		.workload = wl,
+		.clock = &fake_clock,
+		.complete = tally_complete,
+		.complete_ctx = &tally,
+		.grant_copy = mode == BACKEND_GRANTS_PERSISTENT,
+	};
+	bc = (struct backend_config){
+		.disk_bytes = RIG_DISK_BYTES,
+		.max_indirect_segments = indirect,
+		.sring = sring,
+		.grants = &gt,
+		.irq = &irq,
+		.target = t,
+		.target_state = ts,
+		.clock = &fake_clock,
+		.grant_mode = mode,
+		.grant_call_ns = 100,
+		.grant_map_ns = 10,
+		.grant_unmap_ns = 10,
+		.persistent_max = pmax,
+	};
+	CU_ASSERT_EQUAL_FATAL(frontend_create(&fc, &fe), 0);
+	CU_ASSERT_EQUAL_FATAL(backend_create(&bc, &be), 0);
+	/* Every turn gives each side its notification; bounded. */
+	while (!frontend_finished(fe) && turns++ < 100000) {
+		frontend_submit(fe);
+		backend_kick(be);
+		backend_consume(be);
+		backend_reap(be);
+		frontend_irq(fe);
+	}
+	CU_ASSERT_TRUE(frontend_finished(fe));
+	frontend_stats(fe, fst);
+	backend_stats(be, bst);
+	CU_ASSERT_EQUAL(tally.failed, 0);
+	CU_ASSERT_EQUAL(tally.bytes, RIG_DISK_BYTES);
+	CU_ASSERT_EQUAL(fst->verify_errors, 0);
+	CU_ASSERT_EQUAL(bst->bad_requests, 0);
+	backend_destroy(be);
+	frontend_destroy(fe);
+	wl_destroy(wl);
+	evtchn_fini(&irq);
+	evtchn_fini(&kick);
+	grant_table_fini(&gt);
+	free(sring);
+}
+
+/*
+ * The whole disk written with 64 KiB I/Os and read back at random with
+ * 4 KiB ones, every byte checked, through each grant strategy; the
+ * copies move exactly the bytes of the I/Os.
+ */
+static void test_pair_grants_mem(void)
+{
+	static const struct {
+		enum backend_grant_mode mode;
+		unsigned int pmax, indirect;
+	} cases[] = {
+		{ BACKEND_GRANTS_STATIC, 0, 0 },
+		{ BACKEND_GRANTS_MAP, 0, 0 },
+		{ BACKEND_GRANTS_MAP, 0, 32 },
+		{ BACKEND_GRANTS_COPY, 0, 0 },
+		{ BACKEND_GRANTS_PERSISTENT, 1056, 0 },
+		{ BACKEND_GRANTS_PERSISTENT, 1056, 32 },
+		{ BACKEND_GRANTS_PERSISTENT, 20, 32 }, /* evicts, maps once */
+	};
+	const struct target_ops *t = target_find("mem");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct frontend_stats fw, fr;
+		struct backend_stats bw, br;
+		struct target_config tc;
+		void *ts;
+
+		target_config_default(&tc);
+		tc.size_bytes = RIG_DISK_BYTES;
+		tc.depth = 32;
+		CU_ASSERT_EQUAL_FATAL(target_open(t, &tc, &ts, NULL, 0), 0);
+		pair_pass(t, ts, cases[i].mode, cases[i].pmax,
+			  cases[i].indirect, WL_RW_WRITE, 65536, &fw, &bw);
+		pair_pass(t, ts, cases[i].mode, cases[i].pmax,
+			  cases[i].indirect, WL_RW_RANDREAD, 4096, &fr, &br);
+		CU_ASSERT_EQUAL(fr.ios_completed, RIG_DISK_BYTES / 4096);
+		switch (cases[i].mode) {
+		case BACKEND_GRANTS_COPY:
+			CU_ASSERT_EQUAL(bw.grant_copy_bytes, RIG_DISK_BYTES);
+			CU_ASSERT_EQUAL(br.grant_copy_bytes, RIG_DISK_BYTES);
+			break;
+		case BACKEND_GRANTS_PERSISTENT:
+			CU_ASSERT_EQUAL(fw.grant_copy_bytes, RIG_DISK_BYTES);
+			CU_ASSERT_EQUAL(fr.grant_copy_bytes, RIG_DISK_BYTES);
+			CU_ASSERT_EQUAL(br.pgrant_hits + br.pgrant_misses,
+					RIG_DISK_BYTES / 4096);
+			if (cases[i].pmax < 32)
+				CU_ASSERT(bw.pgrant_evictions > 0);
+			CU_ASSERT_EQUAL(bw.grant_maps, bw.pgrant_misses);
+			break;
+		case BACKEND_GRANTS_MAP:
+			CU_ASSERT_EQUAL(br.grant_maps, RIG_DISK_BYTES / 4096);
+			CU_ASSERT_EQUAL(br.grant_unmaps, br.grant_maps);
+			break;
+		default:
+			CU_ASSERT_EQUAL(bw.grant_maps + bw.grant_copy_bytes +
+						fw.grant_copy_bytes,
+					0);
+			break;
+		}
+		if (cases[i].mode != BACKEND_GRANTS_PERSISTENT)
+			CU_ASSERT_EQUAL(fw.grant_copy_bytes, 0);
+		t->fini(ts);
 	}
 }
 
@@ -1185,6 +1658,9 @@ static int run_pass(struct engine_config *cfg, struct engine_result *res,
 	return 0;
 }
 
+/* The grant strategy the next engine runs use (0: static). */
+static enum backend_grant_mode engine_grants;
+
 static void engine_cfg(struct engine_config *cfg, const char *target,
 		       enum evtchn_wait wait)
 {
@@ -1200,6 +1676,11 @@ static void engine_cfg(struct engine_config *cfg, const char *target,
 	cfg->workload.seed = 42;
 	cfg->verify = true;
 	cfg->evtchn.wait = wait;
+	cfg->grant_mode = engine_grants;
+	cfg->grant_call_ns = 200;
+	cfg->grant_map_ns = 50;
+	cfg->grant_unmap_ns = 50;
+	cfg->persistent_max = 64; /* fewer than the 352 pages: evictions */
 }
 
 /*
@@ -1302,6 +1783,54 @@ static void test_engine_verify_indirect(void)
 	CU_ASSERT_EQUAL(t.failed, 0);
 	CU_ASSERT_EQUAL(res.fe.verify_errors, 0);
 	CU_ASSERT_EQUAL(res.be.bad_requests, 0);
+}
+
+/*
+ * Every byte of the file through each grant strategy, with a budget and
+ * batched responses on the way; and 128 KiB indirect I/Os through the
+ * persistent cache.
+ */
+static void test_engine_verify_grants(void)
+{
+	static const enum backend_grant_mode modes[] = {
+		BACKEND_GRANTS_MAP,
+		BACKEND_GRANTS_COPY,
+		BACKEND_GRANTS_PERSISTENT,
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		engine_grants = modes[i];
+		verify_file(EVTCHN_WAIT_SLEEP, 0, false);
+	}
+	engine_grants = BACKEND_GRANTS_PERSISTENT;
+	test_engine_verify_indirect();
+	engine_grants = BACKEND_GRANTS_STATIC;
+}
+
+/* Budget and batched responses in the engine: the file reads back. */
+static void test_engine_budget_batch(void)
+{
+	struct engine_config cfg;
+	struct engine_result res;
+	struct tally t;
+
+	engine_cfg(&cfg, "uring", EVTCHN_WAIT_SLEEP);
+	cfg.backend_budget = 4;
+	cfg.respond_batch = true;
+	cfg.workload.rw = WL_RW_WRITE;
+	cfg.workload.bs_bytes = 16384;
+	cfg.workload.io_limit_bytes = 8 << 20;
+	if (run_pass(&cfg, &res, &t))
+		return;
+	CU_ASSERT_EQUAL(t.ok, 512);
+	cfg.workload.rw = WL_RW_RANDREAD;
+	cfg.workload.bs_bytes = 4096;
+	if (run_pass(&cfg, &res, &t))
+		return;
+	CU_ASSERT_EQUAL(t.ok, 2048);
+	CU_ASSERT_EQUAL(res.fe.verify_errors, 0);
+	CU_ASSERT(res.be.response_pushes <= res.be.responses);
+	CU_ASSERT(res.be.response_pushes > 0);
 }
 
 /* The null target: the model alone, under each policy; counters add up. */
@@ -1468,6 +1997,13 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_backend_indirect);
 	CU_ADD_TEST(s, test_backend_indirect_not_advertised);
 	CU_ADD_TEST(s, test_backend_no_coalescing);
+	CU_ADD_TEST(s, test_backend_grants_hostile);
+	CU_ADD_TEST(s, test_backend_grants_config);
+	CU_ADD_TEST(s, test_backend_grant_map_costs);
+	CU_ADD_TEST(s, test_backend_grant_copy);
+	CU_ADD_TEST(s, test_backend_grant_persistent);
+	CU_ADD_TEST(s, test_backend_budget);
+	CU_ADD_TEST(s, test_backend_respond_batch);
 	s = CU_add_suite("frontend", NULL, NULL);
 	CU_ADD_TEST(s, test_frontend_hostile_backend);
 	CU_ADD_TEST(s, test_frontend_split);
@@ -1479,6 +2015,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_frontend_deferred);
 	CU_ADD_TEST(s, test_frontend_lock_work);
 	CU_ADD_TEST(s, test_frontend_policy_config);
+	CU_ADD_TEST(s, test_pair_grants_mem);
 	s = CU_add_suite("engine", suite_tmp_init, suite_tmp_cleanup);
 	CU_ADD_TEST(s, test_engine_verify_spin);
 	CU_ADD_TEST(s, test_engine_verify_sleep);
@@ -1487,5 +2024,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_engine_verify_indirect);
 	CU_ADD_TEST(s, test_engine_null);
 	CU_ADD_TEST(s, test_engine_policies);
+	CU_ADD_TEST(s, test_engine_verify_grants);
+	CU_ADD_TEST(s, test_engine_budget_batch);
 	return 0;
 }
