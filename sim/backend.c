@@ -25,6 +25,7 @@ struct backend_pending {
 	uint64_t id;	    /* the frontend's, echoed */
 	uint32_t len_bytes; /* what the target must transfer */
 	uint8_t operation;
+	uint8_t tries; /* submissions again after -EAGAIN */
 	uint64_t consumed_ns, submitted_ns; /* stage stamps */
 };
 
@@ -657,6 +658,34 @@ static bool flush(struct backend *be)
 	return true;
 }
 
+/*
+ * Hands @p to the target, again while it refuses with -EAGAIN and the
+ * retry policy allows.  Returns what the target's submit() returned.
+ */
+static int submit(struct backend *be, struct backend_pending *p)
+{
+	int rc;
+
+	for (;;) {
+		rc = be->cfg.target->submit(be->cfg.target_state, &p->tio);
+		if (rc != TARGET_DONE || p->tio.result != -EAGAIN ||
+		    p->tries >= be->cfg.max_retries)
+			return rc;
+		p->tries++;
+		be->st.retries++;
+	}
+}
+
+/* Queues @p's I/O, submitted and accepted, for the pass's flush. */
+static void queued(struct backend *be, struct backend_pending *p)
+{
+	be->st.inflight++;
+	be->queued = true;
+	be->pass_queued[be->nr_pass_queued++] = (uint32_t)p->tio.user;
+	if (be->cfg.submit_per_request)
+		flush(be);
+}
+
 /* Serves one request copied out of the ring. */
 static void serve(struct backend *be, const union blkif_sring_entry *e)
 {
@@ -694,18 +723,15 @@ static void serve(struct backend *be, const union blkif_sring_entry *e)
 	p->operation = req->operation;
 	p->consumed_ns = be->pass_ns;
 	p->submitted_ns = be->pass_ns;
+	p->tries = 0;
 	if (be->gops)
 		be->gops->map(be, p);
-	rc = be->cfg.target->submit(be->cfg.target_state, &p->tio);
+	rc = submit(be, p);
 	if (rc == TARGET_DONE) {
 		release(be, p);
 		finish(be, p, be->pass_ns);
 	} else if (rc == TARGET_QUEUED) {
-		be->st.inflight++;
-		be->queued = true;
-		be->pass_queued[be->nr_pass_queued++] = (uint32_t)p->tio.user;
-		if (be->cfg.submit_per_request)
-			flush(be);
+		queued(be, p);
 	} else {
 		p->tio.result = rc < 0 ? rc : -EIO;
 		release(be, p);
@@ -762,6 +788,26 @@ unsigned int backend_consume(struct backend *be)
 	return n;
 }
 
+/*
+ * Submits again an I/O the target completed with -EAGAIN.  Returns true
+ * if it is back in flight, false if it completed (answer it now).
+ */
+static bool retry(struct backend *be, struct backend_pending *p)
+{
+	int rc;
+
+	p->tries++;
+	be->st.retries++;
+	rc = submit(be, p);
+	if (rc == TARGET_QUEUED) {
+		queued(be, p);
+		return true;
+	}
+	if (rc != TARGET_DONE)
+		p->tio.result = rc < 0 ? rc : -EIO;
+	return false;
+}
+
 unsigned int backend_reap(struct backend *be)
 {
 	uint64_t now;
@@ -783,9 +829,13 @@ unsigned int backend_reap(struct backend *be)
 		struct backend_pending *p = &be->pending[be->done[i]->user];
 
 		be->st.inflight--;
+		if (p->tio.result == -EAGAIN &&
+		    p->tries < be->cfg.max_retries && retry(be, p))
+			continue;
 		release(be, p);
 		finish(be, p, now);
 	}
+	flush(be);
 	publish_batch(be);
 	return (unsigned int)n;
 }

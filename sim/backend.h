@@ -88,6 +88,12 @@ struct backend_config {
 	unsigned int budget;
 	/* Push responses once per reaped batch, not after each one. */
 	bool respond_batch;
+	/*
+	 * Submit an I/O the target refused with -EAGAIN (a transient
+	 * refusal) again, up to this many times, before answering it with
+	 * an error; 0: never.
+	 */
+	unsigned int max_retries;
 };
 
 struct backend_stats {
@@ -116,6 +122,7 @@ struct backend_stats {
 	uint64_t pgrant_uncached;  /* persistent: mapped for one use */
 	uint64_t budget_stops;	   /* passes cut short by the budget */
 	uint64_t response_pushes;  /* publications of the response index */
+	uint64_t retries;	   /* -EAGAIN I/Os submitted again */
 };
 
 /* Allocates a backend over an initialised ring.  0 or -errno. */

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Fault injection: a target that wraps another and makes some of its
+ * I/Os fail the way storage fails.  The backend sees a target like any
+ * other (an ops table and a state), so every fault goes through the same
+ * response path as a real one: an I/O error becomes BLKIF_RSP_ERROR and a
+ * failed I/O at the frontend, -EAGAIN may be retried by the backend
+ * (backend_config.max_retries), a stalled I/O stays in flight until the
+ * engine's drain timeout names it.
+ *
+ * Which I/Os: each I/O is drawn with probability rate_ppm per million from
+ * a seeded generator, among those that cover offset_bytes (all of them
+ * when offset_bytes is FAULT_ANY_OFFSET), so a run with the same seed and
+ * the same I/O order injects the same faults.
+ *
+ * The kinds:
+ *   eio      the I/O completes at once with -EIO; the device is not asked
+ *   short    the device does the I/O but reports half of it done (a short
+ *            read or write), which the backend answers as an error
+ *   eagain   the I/O completes at once with -EAGAIN: a transient refusal
+ *   stall    the I/O is taken and never completes (until the target is
+ *            closed): a hung device
+ *   nospace  a write completes at once with -ENOSPC (a full disk); reads
+ *            are not drawn
+ *
+ * The wrapper's calls come from the backend's thread, like its target's.
+ * No allocation, lock or system call per I/O: the stall list is sized at
+ * creation.
+ */
+#ifndef BLKRING_SIM_FAULT_H
+#define BLKRING_SIM_FAULT_H
+
+#include <stdint.h>
+
+#include "sim/target.h"
+
+#define FAULT_ANY_OFFSET UINT64_MAX
+
+enum fault_kind {
+	FAULT_NONE,
+	FAULT_EIO,
+	FAULT_SHORT,
+	FAULT_EAGAIN,
+	FAULT_STALL,
+	FAULT_NOSPACE,
+	FAULT_NR,
+};
+
+struct fault_config {
+	enum fault_kind kind;
+	uint32_t rate_ppm;     /* I/Os hit per million drawn, 0..1000000 */
+	uint64_t offset_bytes; /* only I/Os covering it; FAULT_ANY_OFFSET */
+	uint64_t seed;
+};
+
+struct fault_stats {
+	uint64_t ios;	   /* I/Os submitted through the wrapper */
+	uint64_t injected; /* of them, hit by the fault */
+	uint64_t stalled;  /* held now (stall) */
+};
+
+struct fault;
+
+/* Fills @cfg: no fault, 1% when a kind is set, any offset, seed 1. */
+void fault_config_default(struct fault_config *cfg);
+
+/*
+ * Wraps the open target @inner (@inner_state) in a fault injector.  On
+ * success *@ops and *@state are the wrapper's, to use in place of the
+ * inner target's; the wrapper's fini() closes the inner target too.  Returns 0,
+ * or -EINVAL with a reason in @why (rate above a million, unknown kind),
+ * or -ENOMEM.  @depth is the most I/Os the caller keeps in flight (the
+ * stall list's size).
+ */
+int fault_create(const struct fault_config *cfg, const struct target_ops *inner,
+		 void *inner_state, unsigned int depth,
+		 const struct target_ops **ops, struct fault **state, char *why,
+		 size_t why_len) __attribute__((warn_unused_result));
+
+/* The counters so far.  The backend's thread, or after it has stopped. */
+void fault_stats(const struct fault *f, struct fault_stats *out);
+
+/* "none", "eio", ...; "invalid" past the end. */
+const char *fault_kind_name(enum fault_kind k);
+
+/* Parses a kind name.  0 or -EINVAL. */
+int fault_kind_parse(const char *s, enum fault_kind *out);
+
+#endif
