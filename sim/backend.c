@@ -133,6 +133,7 @@ static void respond(struct backend *be, uint64_t id, uint8_t op, int16_t status)
 {
 	bool notify;
 
+	sim_charge(be->cfg.clock, be->cfg.response_cost_ns);
 	ring_back_put_response(&be->ring, id, op, status);
 	be->st.responses++;
 	switch (be->cfg.irq->cfg.notify) {
@@ -353,6 +354,7 @@ static void serve(struct backend *be, const union blkif_sring_entry *e)
 	const char *why;
 	int rc;
 
+	sim_charge(be->cfg.clock, be->cfg.request_cost_ns);
 	/* The pool has a slot per ring entry: it cannot be empty here. */
 	p = &be->pending[be->free_pending[be->nr_free - 1]];
 	switch (req->operation) {

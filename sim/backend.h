@@ -55,6 +55,12 @@ struct backend_config {
 	void *target_state;
 	const struct sim_clock *clock;
 	struct sim_stamps *stamps; /* per request id, or NULL */
+	/*
+	 * CPU charged to the clock (0: none), for an engine whose actors'
+	 * own code costs no time (sim/vengine.h): per request consumed
+	 * (copy, validate, map) and per response written.
+	 */
+	uint64_t request_cost_ns, response_cost_ns;
 };
 
 struct backend_stats {
