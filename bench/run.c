@@ -276,7 +276,8 @@ int bench_vengine_config(const struct bench_config *cfg,
 				snprintf(err, err_len,
 					 "--%s: only the virtual engine uses "
 					 "it (the thread engine pays real "
-					 "costs); add --engine=virtual",
+					 "costs, on the real target); add "
+					 "--engine=virtual",
 					 o->name);
 				return -EINVAL;
 			}

@@ -718,7 +718,7 @@ int vengine_model_file_load(const char *path, struct vengine_config *vc,
 
 	if (!f) {
 		rc = -errno;
-		snprintf(why, why_len, "--model-file=%s: %s", path,
+		snprintf(why, why_len, "cannot open %s: %s", path,
 			 strerror(errno));
 		return rc;
 	}
