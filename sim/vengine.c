@@ -9,9 +9,10 @@
  *
  * A step runs one pass of the thread engine's loop for its actor (see
  * engine.c: frontend_thread(), backend_thread() and the workers), at the
- * actor's time.  An actor that did something wakes again when it is free
- * (its time after the charges), so that what the others did meanwhile is
- * seen in time order; one that did nothing waits for its next event.
+ * actor's time.  A frontend that completed I/Os wakes again when it is
+ * free (its time after the charges) to submit into the room they left,
+ * so that what the others did meanwhile is seen in time order; otherwise
+ * an actor waits for its next event.
  * In poll mode (no notifications) a consumer is woken when its producer
  * has done something, as a spinning consumer would see it.
  */
@@ -42,7 +43,7 @@ struct vcpu {
 	uint64_t wake;	  /* next wake-up, NEVER if none */
 	uint64_t seq;	  /* when that wake-up was set, for ties */
 	uint64_t poke;	  /* a wake-up asked for by another actor */
-	bool again;	  /* its last step did something */
+	bool again;	  /* its last step left work for the next */
 	bool on;	  /* the actor exists in this run */
 };
 
@@ -102,7 +103,7 @@ static void step_frontend(struct vengine *ve)
 {
 	const struct engine_config *cfg = ve->cfg;
 	struct vcpu *c = &ve->cpu[VE_FE];
-	unsigned int did;
+	unsigned int did, handled = 0;
 
 	if (!ve->stopping) {
 		bool intr = cfg->interrupt &&
@@ -118,9 +119,9 @@ static void step_frontend(struct vengine *ve)
 	}
 	did = frontend_submit(ve->fe);
 	if (evtchn_poll(&ve->irq, c->t))
-		did += 1 + frontend_irq(ve->fe);
+		handled = 1 + frontend_irq(ve->fe);
 	else if (ve->poll)
-		did += frontend_reap(ve->fe);
+		handled = frontend_reap(ve->fe);
 	if (frontend_finished(ve->fe)) {
 		ve->done = true;
 		ve->end_ns = c->t;
@@ -133,8 +134,13 @@ static void step_frontend(struct vengine *ve)
 		ve->end_ns = c->t;
 		return;
 	}
-	c->again = did > 0;
-	if (ve->poll && c->again)
+	/*
+	 * Completions free room to submit: run again once free, as the
+	 * thread engine's loop goes round.  Submission itself goes on until
+	 * something runs out, which only a completion or an event changes.
+	 */
+	c->again = handled > 0;
+	if (ve->poll && did + handled)
 		ve->cpu[VE_BE].poke = min_u64(ve->cpu[VE_BE].poke, c->t);
 }
 
@@ -148,17 +154,25 @@ static void step_backend(struct vengine *ve)
 		backend_kick(ve->be);
 	did = backend_consume(ve->be) + backend_reap(ve->be);
 	backend_tick(ve->be);
+	/*
+	 * A pass consumes every request and reaps every completion due:
+	 * what comes next is an event (a kick, a completion, a held
+	 * interrupt's deadline), so no step again.  A stopped ring shows in
+	 * a pass that did nothing.
+	 */
+	if (did) {
+		if (ve->poll)
+			ve->cpu[VE_FE].poke =
+				min_u64(ve->cpu[VE_FE].poke, c->t);
+		return;
+	}
 	backend_stats(ve->be, &st);
 	if (st.dead) {
 		ve->be_dead = true;
 		c->again = false;
 		c->on = false; /* the thread engine's backend leaves */
 		ve->cpu[VE_FE].poke = min_u64(ve->cpu[VE_FE].poke, c->t);
-		return;
 	}
-	c->again = did > 0;
-	if (ve->poll && c->again)
-		ve->cpu[VE_FE].poke = min_u64(ve->cpu[VE_FE].poke, c->t);
 }
 
 /* A worker's step; a completion it made wakes the frontend's vCPU. */
@@ -172,7 +186,7 @@ static void step_worker(struct vengine *ve, enum vengine_actor a)
 	if (evtchn_poll(port, c->t))
 		did = 1 + (a == VE_SUB ? frontend_submit_worker(ve->fe) :
 					 frontend_dpc(ve->fe));
-	c->again = did > 0;
+	/* It handles all it was handed; more comes through its port. */
 	if (frontend_completions(ve->fe) != before || (did && ve->poll))
 		ve->cpu[VE_FE].poke = min_u64(ve->cpu[VE_FE].poke, c->t);
 	if (did && ve->poll)
