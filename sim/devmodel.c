@@ -96,6 +96,26 @@ int devmodel_config_check(const struct devmodel_config *cfg, char *why,
 			 "uniform)");
 		return -EINVAL;
 	}
+	for (int d = 0; d < 2; d++) {
+		const struct devmodel_dir *r = &cfg->dir[d];
+
+		if (r->nr_qd > DEVMODEL_QD_POINTS) {
+			snprintf(why, why_len,
+				 "%s_qd_latency_ns: %u points (allowed at "
+				 "most %d)",
+				 dir[d], r->nr_qd, DEVMODEL_QD_POINTS);
+			return -EINVAL;
+		}
+		for (unsigned int i = 0; i < r->nr_qd; i++) {
+			if (r->qd[i] < 1 || (i && r->qd[i] <= r->qd[i - 1])) {
+				snprintf(why, why_len,
+					 "%s_qd_latency_ns: queue depths must "
+					 "be >= 1 and rising",
+					 dir[d]);
+				return -EINVAL;
+			}
+		}
+	}
 	for (int d = 0; d < 2 && cfg->dist == DEVMODEL_UNIFORM; d++) {
 		if (cfg->dir[d].latency_max_ns < cfg->dir[d].latency_ns) {
 			snprintf(why, why_len,
@@ -110,6 +130,28 @@ int devmodel_config_check(const struct devmodel_config *cfg, char *why,
 	return 0;
 }
 
+uint64_t devmodel_base_latency_ns(const struct devmodel_dir *d, unsigned int n)
+{
+	unsigned int i;
+
+	if (!d->nr_qd)
+		return d->latency_ns;
+	if (n <= d->qd[0])
+		return d->qd_latency_ns[0];
+	for (i = 1; i < d->nr_qd; i++) {
+		if (n <= d->qd[i]) {
+			/* Linear between points i - 1 and i. */
+			double f = (double)(n - d->qd[i - 1]) /
+				   (double)(d->qd[i] - d->qd[i - 1]);
+			double a = (double)d->qd_latency_ns[i - 1];
+			double b = (double)d->qd_latency_ns[i];
+
+			return (uint64_t)(a + f * (b - a) + 0.5);
+		}
+	}
+	return d->qd_latency_ns[d->nr_qd - 1];
+}
+
 /* xorshift64*: the latency draws, reproducible from the seed. */
 static uint64_t next_random(struct devmodel *m)
 {
@@ -119,25 +161,26 @@ static uint64_t next_random(struct devmodel *m)
 	return m->rng * 0x2545f4914f6cdd1dull;
 }
 
-static uint64_t draw_latency(struct devmodel *m, bool write)
+/* The latency part of an I/O arriving with @n in the device. */
+static uint64_t draw_latency(struct devmodel *m, bool write, unsigned int n)
 {
 	const struct devmodel_dir *d = &m->cfg.dir[write];
+	uint64_t base = devmodel_base_latency_ns(d, n);
 	double u;
 
 	switch (m->cfg.dist) {
 	case DEVMODEL_EXP:
 		/* Uniform in [0, 1) with 53 bits. */
 		u = (double)(next_random(m) >> 11) * 0x1p-53;
-		return (uint64_t)(-log1p(-u) * (double)d->latency_ns);
+		return (uint64_t)(-log1p(-u) * (double)base);
 	case DEVMODEL_UNIFORM:
-		if (d->latency_max_ns <= d->latency_ns)
-			return d->latency_ns;
-		return d->latency_ns +
-		       next_random(m) % (d->latency_max_ns - d->latency_ns + 1);
+		if (d->latency_max_ns <= base)
+			return base;
+		return base + next_random(m) % (d->latency_max_ns - base + 1);
 	case DEVMODEL_FIXED:
 		break;
 	}
-	return d->latency_ns;
+	return base;
 }
 
 /* ---- The heaps ----------------------------------------------------------- */
@@ -303,15 +346,18 @@ static int model_submit(void *state, struct target_io *io)
 static int model_flush(void *state)
 {
 	struct devmodel *m = state;
+	unsigned int load;
 	uint64_t now;
 
 	if (!m->nr_queued)
 		return 0;
 	now = sim_now(m->clock);
+	/* I/Os flushed together arrive together: all see the same load. */
+	load = m->nr_fl + m->nr_queued;
 	for (unsigned int i = 0; i < m->nr_queued; i++) {
 		struct target_io *io = m->queued[i];
 		uint64_t start = m->chan[0] > now ? m->chan[0] : now;
-		uint64_t lat = draw_latency(m, io->write);
+		uint64_t lat = draw_latency(m, io->write, load);
 		uint64_t fin = start + devmodel_service_ns(&m->cfg, io->write,
 							   (uint64_t)io->result,
 							   lat);

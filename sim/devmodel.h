@@ -8,7 +8,8 @@
  *
  * with the latency fixed, exponential (that mean) or uniform (between
  * latency and latency_max), drawn from a seeded generator, and reads and
- * writes described separately.  The device has @channels internal
+ * writes described separately.  The latency may instead depend on the
+ * load: a table of latency by the number of I/Os in the device.  The device has @channels internal
  * channels served first come, first served: an I/O that arrives (is
  * flushed) while every channel is busy waits for the first to free up,
  * so one channel of fixed service time S is an M/D/1 or closed
@@ -39,11 +40,25 @@ enum devmodel_dist {
 	DEVMODEL_UNIFORM, /* uniform in [latency_ns, latency_max_ns] */
 };
 
+/* Points of a latency-by-load table. */
+#define DEVMODEL_QD_POINTS 16
+
 /* One direction's parameters. */
 struct devmodel_dir {
 	uint64_t latency_ns;	 /* fixed part (or mean, or lower bound) */
 	uint64_t latency_max_ns; /* uniform: upper bound */
 	uint64_t bw_bytes_per_s; /* transfer rate per channel; 0: infinite */
+	/*
+	 * Optional latency by load (nr_qd > 0 replaces latency_ns): I/Os
+	 * that arrive (are flushed) together with n I/Os in the device then,
+	 * themselves included, get the latency at n, linear between points
+	 * and flat beyond the ends.
+	 * Real devices are often faster per I/O when busy (the host polls);
+	 * blkring calibrate measures this table.  qd[] strictly rising.
+	 */
+	unsigned int nr_qd;
+	uint32_t qd[DEVMODEL_QD_POINTS];
+	uint64_t qd_latency_ns[DEVMODEL_QD_POINTS];
 };
 
 /* The most channels a model may have. */
@@ -76,6 +91,12 @@ const char *devmodel_dist_name(enum devmodel_dist d);
  */
 uint64_t devmodel_service_ns(const struct devmodel_config *cfg, bool write,
 			     uint64_t bytes, uint64_t latency_ns);
+
+/*
+ * The base latency of an I/O arriving with @n I/Os in the device (itself
+ * included): the load table's, or latency_ns.  Any thread.
+ */
+uint64_t devmodel_base_latency_ns(const struct devmodel_dir *d, unsigned int n);
 
 /*
  * Checks @cfg: returns 0, or -EINVAL with a one-line reason in @why that

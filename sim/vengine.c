@@ -626,7 +626,7 @@ err_free_ve:
 
 /* ---- The model file ------------------------------------------------------ */
 
-enum key_kind { KEY_U64, KEY_UINT, KEY_DIST };
+enum key_kind { KEY_U64, KEY_UINT, KEY_DIST, KEY_QD };
 
 struct model_key {
 	const char *name;
@@ -653,6 +653,11 @@ static const struct model_key model_keys[] = {
 	  "write: uniform upper bound" },
 	{ "write_bw_bytes_per_s", KEY_U64, VC(model.dir[1].bw_bytes_per_s),
 	  "write: transfer rate per channel" },
+	{ "read_qd_latency_ns", KEY_QD, VC(model.dir[0]),
+	  "read: latency by I/Os in the device, QD:NS,... (replaces "
+	  "read_latency_ns; empty = none)" },
+	{ "write_qd_latency_ns", KEY_QD, VC(model.dir[1]),
+	  "write: latency by I/Os in the device" },
 	{ "cost_submit_ns", KEY_U64, VC(costs.submit_ns),
 	  "frontend CPU per I/O put on the ring" },
 	{ "cost_split_ns", KEY_U64, VC(costs.split_ns),
@@ -680,6 +685,34 @@ static char *trim(char *s)
 	return s;
 }
 
+/* "QD:NS,QD:NS,...", or empty for no table. */
+static int set_qd(struct devmodel_dir *d, const char *value)
+{
+	struct devmodel_dir t = *d;
+	const char *p = value;
+
+	t.nr_qd = 0;
+	while (*p) {
+		unsigned long long qd, ns;
+		char *end;
+
+		if (t.nr_qd == DEVMODEL_QD_POINTS || *p < '0' || *p > '9')
+			return -EINVAL;
+		qd = strtoull(p, &end, 10);
+		if (*end != ':' || end[1] < '0' || end[1] > '9' ||
+		    qd > UINT32_MAX)
+			return -EINVAL;
+		ns = strtoull(end + 1, &end, 10);
+		if (*end && *end != ',')
+			return -EINVAL;
+		t.qd[t.nr_qd] = (uint32_t)qd;
+		t.qd_latency_ns[t.nr_qd++] = ns;
+		p = *end ? end + 1 : end;
+	}
+	*d = t;
+	return 0;
+}
+
 static int set_key(struct vengine_config *vc, const struct model_key *k,
 		   const char *value)
 {
@@ -701,6 +734,8 @@ static int set_key(struct vengine_config *vc, const struct model_key *k,
 		}
 		return -EINVAL;
 	}
+	if (k->kind == KEY_QD)
+		return set_qd((struct devmodel_dir *)p, value);
 	if (value[0] < '0' || value[0] > '9')
 		return -EINVAL;
 	errno = 0;
@@ -770,6 +805,8 @@ int vengine_model_file_load(const char *path, struct vengine_config *vc,
 				 path, n, key, value,
 				 model_keys[i].kind == KEY_DIST ?
 					 "fixed, exp, uniform" :
+				 model_keys[i].kind == KEY_QD ?
+					 "QD:NS,QD:NS,... with whole numbers" :
 					 "a whole number");
 			rc = -EINVAL;
 			break;
@@ -802,6 +839,14 @@ void vengine_model_file_write(FILE *out, const struct vengine_config *vc)
 
 			memcpy(&d, p, sizeof(d));
 			fprintf(out, "%s\n", devmodel_dist_name(d));
+		} else if (k->kind == KEY_QD) {
+			const struct devmodel_dir *d =
+				(const struct devmodel_dir *)p;
+
+			for (unsigned int j = 0; j < d->nr_qd; j++)
+				fprintf(out, "%s%u:%" PRIu64, j ? "," : "",
+					d->qd[j], d->qd_latency_ns[j]);
+			fputc('\n', out);
 		} else if (k->kind == KEY_UINT) {
 			unsigned int u;
 

@@ -592,6 +592,41 @@ static void test_target_timing(void)
 	ops->fini(st);
 }
 
+/*
+ * Latency by load: 100 us alone, 40 us with 4 or more in the device;
+ * linear between.  A closed loop of 4 runs at 40 us per I/O.
+ */
+static void test_load_table(void)
+{
+	struct devmodel_dir d = { .nr_qd = 3,
+				  .qd = { 1, 4, 16 },
+				  .qd_latency_ns = { 100000, 40000, 40000 } };
+	struct engine_config ec;
+	struct vengine_config vc;
+	static struct engine_result res;
+	struct tally t;
+
+	CU_ASSERT_EQUAL(devmodel_base_latency_ns(&d, 0), 100000);
+	CU_ASSERT_EQUAL(devmodel_base_latency_ns(&d, 1), 100000);
+	CU_ASSERT_EQUAL(devmodel_base_latency_ns(&d, 2), 80000);
+	CU_ASSERT_EQUAL(devmodel_base_latency_ns(&d, 4), 40000);
+	CU_ASSERT_EQUAL(devmodel_base_latency_ns(&d, 99), 40000);
+	setup(&ec, &vc, &t, 4, 20000, 1);
+	vc.model.channels = 64;
+	vc.model.dir[0] = d;
+	run_ok(&ec, &vc, &res);
+	/* Every flush leaves 4 in the device: 40 us each, exactly. */
+	CU_ASSERT_EQUAL(t.lat_min_ns, 40000);
+	CU_ASSERT_EQUAL(t.lat_max_ns, 40000);
+	/* One at a time: 100 us each. */
+	setup(&ec, &vc, &t, 1, 1000, 1);
+	vc.model.channels = 64;
+	vc.model.dir[0] = d;
+	run_ok(&ec, &vc, &res);
+	CU_ASSERT_EQUAL(t.lat_min_ns, 100000);
+	CU_ASSERT_EQUAL(t.lat_max_ns, 100000);
+}
+
 /* Two channels of different service: completions by finish time. */
 static void test_channels_order(void)
 {
@@ -625,8 +660,15 @@ static void test_model_file(void)
 	vengine_config_default(&a);
 	a.model.channels = 7;
 	a.model.dist = DEVMODEL_UNIFORM;
-	a.model.dir[0] = (struct devmodel_dir){ 1, 2, 3 };
-	a.model.dir[1] = (struct devmodel_dir){ 4, 5, 6 };
+	a.model.dir[0] = (struct devmodel_dir){ .latency_ns = 1,
+						.latency_max_ns = 2,
+						.bw_bytes_per_s = 3,
+						.nr_qd = 2,
+						.qd = { 1, 8 },
+						.qd_latency_ns = { 100, 20 } };
+	a.model.dir[1] = (struct devmodel_dir){ .latency_ns = 4,
+						.latency_max_ns = 5,
+						.bw_bytes_per_s = 6 };
 	a.costs = (struct vengine_costs){ 7, 8, 9, 10, 11 };
 	vengine_model_file_write(f, &a);
 	fclose(f);
@@ -648,6 +690,8 @@ static void test_model_file(void)
 		{ "latency_dist=normal\n", "fixed, exp, uniform" },
 		{ "channels=0\n", "--model-channels=0" },
 		{ "read_latency_ns=-5\n", "bad value" },
+		{ "read_qd_latency_ns=4:10,2:5\n", "rising" },
+		{ "write_qd_latency_ns=1:10,x\n", "QD:NS" },
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		f = fopen(path, "w");
@@ -754,6 +798,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_service_time);
 	CU_ADD_TEST(s, test_target_timing);
 	CU_ADD_TEST(s, test_channels_order);
+	CU_ADD_TEST(s, test_load_table);
 	CU_ADD_TEST(s, test_model_file);
 	CU_ADD_TEST(s, test_refusals);
 	CU_ADD_TEST(s, test_cli_refusals);
