@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /*
- * The device model (see devmodel.h).  Two binary heaps, both allocated at
- * init: the channels' free times (the FCFS multi-server queue: an arrival
- * takes the channel that frees first) and the I/Os in flight by finish
- * time, tie-broken by arrival order so that reaping is deterministic.
+ * The device model (see devmodel.h).  Two tables, both allocated at init:
+ * a binary heap of the channels' free times (the FCFS multi-server queue:
+ * an arrival takes the channel that frees first) and the I/Os in flight
+ * sorted by finish time, tie-broken by arrival order so that reaping is
+ * deterministic.
  * Arrivals come in clock order (the backend's clock never goes back), so
  * taking the earliest-free channel per arrival is first come, first
  * served.
@@ -31,8 +32,8 @@ struct devmodel {
 	unsigned int depth;
 	uint8_t *disk;		    /* store only */
 	uint64_t *chan;		    /* min-heap of channel free times */
-	struct devmodel_flight *fl; /* min-heap by (finish, seq) */
-	unsigned int nr_fl;
+	struct devmodel_flight *fl; /* sorted by (finish, seq), see fl_push */
+	unsigned int fl_head, nr_fl;
 	struct target_io **queued; /* submitted, not yet flushed */
 	unsigned int nr_queued;
 	uint64_t seq;
@@ -204,47 +205,38 @@ static void chan_sift_down(uint64_t *h, unsigned int n, unsigned int i)
 	}
 }
 
-static bool fl_less(const struct devmodel_flight *a,
-		    const struct devmodel_flight *b)
-{
-	return a->finish_ns < b->finish_ns ||
-	       (a->finish_ns == b->finish_ns && a->seq < b->seq);
-}
-
+/*
+ * The I/Os in flight, sorted by (finish, arrival): fl[fl_head ..
+ * fl_head + nr_fl).  An arrival is inserted from the tail, where it
+ * usually belongs (a later arrival tends to finish later: always, with
+ * one channel or a fixed service), and a completion leaves from the
+ * head.  Cheaper than a heap for the few dozen in flight, and with no
+ * unpredictable branches on the common path.
+ */
 static void fl_push(struct devmodel *m, struct devmodel_flight f)
 {
-	unsigned int i = m->nr_fl++;
+	unsigned int pos;
 
-	while (i) {
-		unsigned int p = (i - 1) / 2;
-
-		if (!fl_less(&f, &m->fl[p]))
-			break;
-		m->fl[i] = m->fl[p];
-		i = p;
+	if (m->fl_head + m->nr_fl == m->depth) {
+		/* At the end of the array: move the live part to the front. */
+		memmove(m->fl, m->fl + m->fl_head, m->nr_fl * sizeof(*m->fl));
+		m->fl_head = 0;
 	}
-	m->fl[i] = f;
+	pos = m->fl_head + m->nr_fl;
+	/* Equal finish times keep arrival order: after the equal ones. */
+	while (pos > m->fl_head && m->fl[pos - 1].finish_ns > f.finish_ns)
+		pos--;
+	memmove(m->fl + pos + 1, m->fl + pos,
+		(m->fl_head + m->nr_fl - pos) * sizeof(*m->fl));
+	m->fl[pos] = f;
+	m->nr_fl++;
 }
 
 static void fl_pop(struct devmodel *m)
 {
-	struct devmodel_flight last = m->fl[--m->nr_fl];
-	unsigned int n = m->nr_fl, i = 0;
-
-	for (;;) {
-		unsigned int l = 2 * i + 1, c = l;
-
-		if (l >= n)
-			break;
-		if (l + 1 < n && fl_less(&m->fl[l + 1], &m->fl[l]))
-			c = l + 1;
-		if (!fl_less(&m->fl[c], &last))
-			break;
-		m->fl[i] = m->fl[c];
-		i = c;
-	}
-	if (n)
-		m->fl[i] = last;
+	m->fl_head++;
+	if (--m->nr_fl == 0)
+		m->fl_head = 0;
 }
 
 /* ---- The ops ------------------------------------------------------------- */
@@ -392,8 +384,8 @@ static int model_reap(void *state, struct target_io **done, unsigned int max,
 	(void)wait;
 	model_flush(m);
 	now = sim_now(m->clock);
-	while (n < max && m->nr_fl && m->fl[0].finish_ns <= now) {
-		done[n++] = m->fl[0].io;
+	while (n < max && m->nr_fl && m->fl[m->fl_head].finish_ns <= now) {
+		done[n++] = m->fl[m->fl_head].io;
 		fl_pop(m);
 	}
 	return (int)n;
@@ -405,7 +397,7 @@ static uint64_t model_next_done_ns(void *state)
 
 	if (m->nr_queued)
 		return sim_now(m->clock);
-	return m->nr_fl ? m->fl[0].finish_ns : UINT64_MAX;
+	return m->nr_fl ? m->fl[m->fl_head].finish_ns : UINT64_MAX;
 }
 
 static int model_wait_fd(void *state)
