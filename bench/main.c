@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/calibrate.h"
 #include "bench/plot.h"
 #include "bench/ringperf.h"
 #include "bench/run.h"
@@ -26,6 +27,8 @@ static const struct bench_command bench_commands[] = {
 	{ "merge", "add per-point run reports to a sweep's directory",
 	  bench_merge_main },
 	{ "plot", "render a sweep's plots again", bench_plot_main },
+	{ "calibrate", "fit the virtual engine's model to the real file",
+	  bench_calibrate_main },
 	{ NULL, NULL, NULL },
 };
 

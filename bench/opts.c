@@ -40,7 +40,8 @@ static const char *const rw_values[] = { "read",      "write",	"randread",
 static const char *const output_format_values[] = { "normal", "json", "csv",
 						    NULL };
 static const char *const wait_values[] = { "spin", "sleep", "hybrid", NULL };
-static const char *const target_values[] = { "null", "mem", "uring", NULL };
+static const char *const target_values[] = { "null", "mem", "uring", "model",
+					     NULL };
 static const char *const notify_values[] = { "event", "always", "poll", NULL };
 static const char *const dist_values[] = { "fixed", "uniform", "exp", NULL };
 static const char *const submit_values[] = { "pass", "request", NULL };
@@ -56,6 +57,9 @@ static const char *const verify_values[] = { "0|none", "pattern", NULL };
 static const char *const trace_format_values[] = { "auto", "iolog", "blkparse",
 						   "msr", NULL };
 static const char *const blkparse_action_values[] = { "Q", "D", NULL };
+static const char *const engine_values[] = { "thread", "virtual", NULL };
+static const char *const model_dist_values[] = { "fixed", "exp", "uniform",
+						 NULL };
 
 /* The checks of the workload strings: workloads/ parses them. */
 static int check_bsrange(const char *value, char *err, size_t len)
@@ -634,6 +638,138 @@ static const struct bench_opt bench_opts[] = {
 		.def = "Q",
 		.values = blkparse_action_values,
 		.help = "blkparse events replayed: Q (queued) or D (issued).",
+	},
+	{
+		.name = "engine",
+		.type = BENCH_OPT_ENUM,
+		FIELD(engine),
+		.def = "thread",
+		.values = engine_values,
+		.help = "Run on real threads in real time, or on one thread in virtual time.",
+	},
+	{
+		.name = "cost-submit",
+		.type = BENCH_OPT_TIME,
+		FIELD(cost_submit_ns),
+		.def = "0",
+		.min = 0,
+		.max = NS_PER_S,
+		.help = "Virtual engine: frontend CPU per I/O put on the ring.",
+	},
+	{
+		.name = "cost-split",
+		.type = BENCH_OPT_TIME,
+		FIELD(cost_split_ns),
+		.def = "0",
+		.min = 0,
+		.max = NS_PER_S,
+		.help = "Virtual engine: frontend CPU per extra ring request of a split I/O.",
+	},
+	{
+		.name = "cost-reap",
+		.type = BENCH_OPT_TIME,
+		FIELD(cost_reap_ns),
+		.def = "0",
+		.min = 0,
+		.max = NS_PER_S,
+		.help = "Virtual engine: frontend CPU per response reaped.",
+	},
+	{
+		.name = "cost-backend-request",
+		.type = BENCH_OPT_TIME,
+		FIELD(cost_backend_request_ns),
+		.def = "0",
+		.min = 0,
+		.max = NS_PER_S,
+		.help = "Virtual engine: backend CPU per request consumed.",
+	},
+	{
+		.name = "cost-backend-response",
+		.type = BENCH_OPT_TIME,
+		FIELD(cost_backend_response_ns),
+		.def = "0",
+		.min = 0,
+		.max = NS_PER_S,
+		.help = "Virtual engine: backend CPU per response written.",
+	},
+	{
+		.name = "model-file",
+		.type = BENCH_OPT_STRING,
+		FIELD(model_file),
+		.def = "",
+		.min = 0,
+		.help = "Device and cost model (key=value, blkring calibrate); its keys win.",
+	},
+	{
+		.name = "model-channels",
+		.type = BENCH_OPT_UINT,
+		FIELD(model_channels),
+		.def = "1",
+		.min = 1,
+		.max = 4096,
+		.help = "Device model: internal channels serving I/Os at once (FCFS).",
+	},
+	{
+		.name = "model-latency-dist",
+		.type = BENCH_OPT_ENUM,
+		FIELD(model_latency_dist),
+		.def = "fixed",
+		.values = model_dist_values,
+		.help = "Device model: latency fixed, exponential (mean) or uniform.",
+	},
+	{
+		.name = "model-read-latency",
+		.type = BENCH_OPT_TIME,
+		FIELD(model_read_latency_ns),
+		.def = "100us",
+		.min = 0,
+		.max = 60 * NS_PER_S,
+		.help = "Device model: read latency (exp: mean; uniform: lower bound).",
+	},
+	{
+		.name = "model-read-latency-max",
+		.type = BENCH_OPT_TIME,
+		FIELD(model_read_latency_max_ns),
+		.def = "0",
+		.min = 0,
+		.max = 60 * NS_PER_S,
+		.help = "Device model: read latency upper bound (uniform).",
+	},
+	{
+		.name = "model-read-bw",
+		.type = BENCH_OPT_SIZE,
+		FIELD(model_read_bw),
+		.def = "1g",
+		.min = 0,
+		.max = UINT64_MAX,
+		.help = "Device model: read bytes per second per channel; 0 = infinite.",
+	},
+	{
+		.name = "model-write-latency",
+		.type = BENCH_OPT_TIME,
+		FIELD(model_write_latency_ns),
+		.def = "100us",
+		.min = 0,
+		.max = 60 * NS_PER_S,
+		.help = "Device model: write latency (exp: mean; uniform: lower bound).",
+	},
+	{
+		.name = "model-write-latency-max",
+		.type = BENCH_OPT_TIME,
+		FIELD(model_write_latency_max_ns),
+		.def = "0",
+		.min = 0,
+		.max = 60 * NS_PER_S,
+		.help = "Device model: write latency upper bound (uniform).",
+	},
+	{
+		.name = "model-write-bw",
+		.type = BENCH_OPT_SIZE,
+		FIELD(model_write_bw),
+		.def = "1g",
+		.min = 0,
+		.max = UINT64_MAX,
+		.help = "Device model: write bytes per second per channel; 0 = infinite.",
 	},
 };
 

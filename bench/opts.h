@@ -153,6 +153,20 @@ enum bench_target {
 	BENCH_TARGET_NULL,  /* completes at once */
 	BENCH_TARGET_MEM,   /* an in-memory disk */
 	BENCH_TARGET_URING, /* the file through io_uring */
+	BENCH_TARGET_MODEL, /* the device model (virtual engine) */
+};
+
+/* struct bench_config.engine: what runs the actors. */
+enum bench_engine {
+	BENCH_ENGINE_THREAD,  /* real threads, real time */
+	BENCH_ENGINE_VIRTUAL, /* one thread, virtual time (sim/vengine.h) */
+};
+
+/* struct bench_config.model_latency_dist, as enum devmodel_dist. */
+enum bench_model_dist {
+	BENCH_MODEL_FIXED,
+	BENCH_MODEL_EXP,
+	BENCH_MODEL_UNIFORM,
 };
 
 /*
@@ -235,6 +249,23 @@ struct bench_config {
 	 */
 	unsigned int size_pct;
 	unsigned int offset_pct;
+
+	/* The virtual-time engine (docs/virtual-engine.md). */
+	unsigned int engine;		   /* enum bench_engine */
+	uint64_t cost_submit_ns;	   /* frontend, per I/O put */
+	uint64_t cost_split_ns;		   /* frontend, per extra request */
+	uint64_t cost_reap_ns;		   /* frontend, per response */
+	uint64_t cost_backend_request_ns;  /* backend, per request */
+	uint64_t cost_backend_response_ns; /* backend, per response */
+	char model_file[BENCH_PATH_MAX];   /* "" = the options below */
+	unsigned int model_channels;
+	unsigned int model_latency_dist; /* enum bench_model_dist */
+	uint64_t model_read_latency_ns;
+	uint64_t model_read_latency_max_ns;
+	uint64_t model_read_bw; /* bytes per second, 0 = infinite */
+	uint64_t model_write_latency_ns;
+	uint64_t model_write_latency_max_ns;
+	uint64_t model_write_bw;
 };
 
 /* struct bench_config.rate_process. */

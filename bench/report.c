@@ -404,6 +404,12 @@ static void json_number(FILE *out, double v)
 		fprintf(out, "%.6g", v);
 }
 
+/* The engine that ran the report's configuration. */
+static const char *engine_name(const struct bench_config *cfg)
+{
+	return cfg->engine == BENCH_ENGINE_VIRTUAL ? "virtual" : "thread";
+}
+
 static void report_json(FILE *out, const struct bench_config *cfg,
 			const struct engine_result *res,
 			const struct metrics *ms, const char *when)
@@ -415,7 +421,8 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 	fprintf(out, "{\n  \"schema_version\": %d,\n", BENCH_REPORT_SCHEMA);
 	fprintf(out, "  \"tool\": \"blkring\",\n  \"version\": \"%s\",\n",
 		BENCH_VERSION);
-	fprintf(out, "  \"time\": \"%s\",\n  \"engine\": \"thread\",\n", when);
+	fprintf(out, "  \"time\": \"%s\",\n  \"engine\": \"%s\",\n", when,
+		engine_name(cfg));
 	fprintf(out, "  \"config\": {");
 	bench_opt_for_each(o) {
 		bench_opt_format(cfg, o, buf, sizeof(buf));
@@ -458,8 +465,8 @@ static void report_csv(FILE *out, const struct bench_config *cfg,
 		fprintf(out, ",%s", o->name);
 	for (unsigned int i = 0; i < ms->n; i++)
 		fprintf(out, ",%s", ms->m[i].name);
-	fprintf(out, "\n%d,%s,%s,thread,%d", BENCH_REPORT_SCHEMA, BENCH_VERSION,
-		when, bench_report_conserved(res));
+	fprintf(out, "\n%d,%s,%s,%s,%d", BENCH_REPORT_SCHEMA, BENCH_VERSION,
+		when, engine_name(cfg), bench_report_conserved(res));
 	bench_opt_for_each(o) {
 		bench_opt_format(cfg, o, buf, sizeof(buf));
 		/* Quote a value only when CSV needs it. */
@@ -597,6 +604,29 @@ static void opt(FILE *out, const struct bench_config *cfg, const char *name)
 	fprintf(out, " %s=%s", name, buf);
 }
 
+static void opt(FILE *out, const struct bench_config *cfg, const char *name);
+
+/* The virtual engine's costs and device model, on their own line. */
+static void text_virtual(FILE *out, const struct bench_config *cfg)
+{
+	fprintf(out, "\n  virtual:");
+	opt(out, cfg, "cost-submit");
+	opt(out, cfg, "cost-split");
+	opt(out, cfg, "cost-reap");
+	opt(out, cfg, "cost-backend-request");
+	opt(out, cfg, "cost-backend-response");
+	if (cfg->model_file[0])
+		opt(out, cfg, "model-file");
+	if (cfg->target == BENCH_TARGET_MODEL) {
+		opt(out, cfg, "model-channels");
+		opt(out, cfg, "model-latency-dist");
+		opt(out, cfg, "model-read-latency");
+		opt(out, cfg, "model-read-bw");
+		opt(out, cfg, "model-write-latency");
+		opt(out, cfg, "model-write-bw");
+	}
+}
+
 static void report_text(FILE *out, const struct bench_config *cfg,
 			const struct engine_result *res,
 			const struct bench_rec *rec, const struct metrics *ms,
@@ -605,7 +635,8 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	const struct frontend_stats *fe = &res->fe;
 	double t = get(ms, "elapsed_ns") / 1e9;
 
-	fprintf(out, "blkring %s, thread engine, %s\n", BENCH_VERSION, when);
+	fprintf(out, "blkring %s, %s engine, %s\n", BENCH_VERSION,
+		engine_name(cfg), when);
 	fprintf(out, "  job:");
 	opt(out, cfg, "rw");
 	opt(out, cfg, "bs");
@@ -657,7 +688,10 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	opt(out, cfg, "evtchn-latency-dist");
 	opt(out, cfg, "notify-cost");
 	opt(out, cfg, "wait");
-	fprintf(out, "\n  ran %.3f s%s\n", t,
+	if (cfg->engine == BENCH_ENGINE_VIRTUAL)
+		text_virtual(out, cfg);
+	fprintf(out, "\n  ran %.3f s%s%s\n", t,
+		cfg->engine == BENCH_ENGINE_VIRTUAL ? " of virtual time" : "",
 		res->interrupted ? " (interrupted)" : "");
 	text_direction(out, ms, rec, 1);
 	text_direction(out, ms, rec, 2);

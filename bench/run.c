@@ -57,6 +57,7 @@ static const char *const target_map[] = {
 	[BENCH_TARGET_NULL] = "null",
 	[BENCH_TARGET_MEM] = "mem",
 	[BENCH_TARGET_URING] = "uring",
+	[BENCH_TARGET_MODEL] = "model",
 };
 
 /*
@@ -270,6 +271,79 @@ int bench_engine_config(const struct bench_config *cfg,
 	return 0;
 }
 
+/* The options only the virtual engine uses, for the thread engine's check. */
+static const char *const virtual_only[] = {
+	"cost-submit",
+	"cost-split",
+	"cost-reap",
+	"cost-backend-request",
+	"cost-backend-response",
+	"model-file",
+};
+
+int bench_vengine_config(const struct bench_config *cfg,
+			 struct vengine_config *vc, char *err, size_t err_len)
+{
+	static const enum devmodel_dist model_dist_map[] = {
+		[BENCH_MODEL_FIXED] = DEVMODEL_FIXED,
+		[BENCH_MODEL_EXP] = DEVMODEL_EXP,
+		[BENCH_MODEL_UNIFORM] = DEVMODEL_UNIFORM,
+	};
+	struct bench_config def;
+	char why[512];
+
+	vengine_config_default(vc);
+	if (cfg->engine != BENCH_ENGINE_VIRTUAL) {
+		/* A cost set for the thread engine would silently do nothing. */
+		if (bench_config_default(&def) < 0)
+			return -EINVAL;
+		for (size_t i = 0;
+		     i < sizeof(virtual_only) / sizeof(*virtual_only); i++) {
+			const struct bench_opt *o =
+				bench_opt_find(virtual_only[i]);
+			char a[BENCH_PATH_MAX + 32], b[BENCH_PATH_MAX + 32];
+
+			bench_opt_format(cfg, o, a, sizeof(a));
+			bench_opt_format(&def, o, b, sizeof(b));
+			if (strcmp(a, b)) {
+				snprintf(err, err_len,
+					 "--%s: only the virtual engine uses "
+					 "it (the thread engine pays real "
+					 "costs, on the real target); add "
+					 "--engine=virtual",
+					 o->name);
+				return -EINVAL;
+			}
+		}
+		return 0;
+	}
+	vc->costs.submit_ns = cfg->cost_submit_ns;
+	vc->costs.split_ns = cfg->cost_split_ns;
+	vc->costs.reap_ns = cfg->cost_reap_ns;
+	vc->costs.backend_request_ns = cfg->cost_backend_request_ns;
+	vc->costs.backend_response_ns = cfg->cost_backend_response_ns;
+	vc->model.channels = cfg->model_channels;
+	vc->model.dist = model_dist_map[cfg->model_latency_dist];
+	vc->model.dir[0].latency_ns = cfg->model_read_latency_ns;
+	vc->model.dir[0].latency_max_ns = cfg->model_read_latency_max_ns;
+	vc->model.dir[0].bw_bytes_per_s = cfg->model_read_bw;
+	vc->model.dir[1].latency_ns = cfg->model_write_latency_ns;
+	vc->model.dir[1].latency_max_ns = cfg->model_write_latency_max_ns;
+	vc->model.dir[1].bw_bytes_per_s = cfg->model_write_bw;
+	/* Its own stream, derived from the run's seed. */
+	vc->model.seed = cfg->seed ^ 0x6d6f64656cull;
+	if (cfg->model_file[0] &&
+	    vengine_model_file_load(cfg->model_file, vc, why, sizeof(why))) {
+		snprintf(err, err_len, "--model-file: %.400s", why);
+		return -EINVAL;
+	}
+	if (devmodel_config_check(&vc->model, why, sizeof(why))) {
+		snprintf(err, err_len, "%.400s", why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int bench_layout_file(const char *path, uint64_t size, char *err,
 		      size_t err_len)
 {
@@ -446,6 +520,7 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 {
 	struct bench_config resolved = *cfg_in, *cfg = &resolved;
 	struct engine_config ec;
+	struct vengine_config vc;
 	struct wl_trace *trace = NULL;
 	struct wl_trace_stats ts;
 	int rc;
@@ -455,6 +530,23 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 		rc = bench_config_check(cfg, err, err_len);
 	if (rc == 0)
 		rc = bench_engine_config(cfg, &ec, err, err_len);
+	if (rc == 0)
+		rc = bench_vengine_config(cfg, &vc, err, err_len);
+	if (rc == 0 && cfg->target == BENCH_TARGET_MODEL &&
+	    cfg->engine != BENCH_ENGINE_VIRTUAL) {
+		snprintf(err, err_len,
+			 "--target=model: the device model completes I/O in "
+			 "virtual time; it needs --engine=virtual");
+		rc = -EINVAL;
+	}
+	if (rc == 0 && cfg->target == BENCH_TARGET_URING &&
+	    cfg->engine == BENCH_ENGINE_VIRTUAL) {
+		snprintf(err, err_len,
+			 "--target=uring: the file completes I/O in real "
+			 "time; with --engine=virtual use --target=model (or "
+			 "null, mem)");
+		rc = -EINVAL;
+	}
 	if (rc == 0 && cfg->target == BENCH_TARGET_URING)
 		rc = bench_layout_file(cfg->filename,
 				       cfg->offset_bytes + cfg->size_bytes, err,
@@ -464,7 +556,8 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 	if (rc < 0)
 		return rc;
 	ec.workload.trace = trace;
-	warn_spinners(cfg);
+	if (cfg->engine != BENCH_ENGINE_VIRTUAL)
+		warn_spinners(cfg);
 	if (cfg->thinktime_ns)
 		fprintf(stderr,
 			"blkring run: warning: thinktime is generated "
@@ -476,7 +569,10 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 	ec.complete = bench_rec_complete;
 	ec.complete_ctx = rec;
 	ec.interrupt = interrupt;
-	rc = engine_run(&ec, res, err, err_len);
+	if (cfg->engine == BENCH_ENGINE_VIRTUAL)
+		rc = vengine_run(&ec, &vc, res, NULL, err, err_len);
+	else
+		rc = engine_run(&ec, res, err, err_len);
 	if (trace) {
 		wl_trace_stats(trace, &ts);
 		fprintf(stderr,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * `blkring run`: one configuration through the thread engine, reported.
+ * `blkring run`: one configuration through the thread or the virtual
+ * engine, reported.
  * Main thread.
  */
 #ifndef BLKRING_BENCH_RUN_H
@@ -9,6 +10,7 @@
 #include "bench/opts.h"
 #include "bench/report.h"
 #include "sim/engine.h"
+#include "sim/vengine.h"
 
 /* Exit statuses of the commands. */
 #define BENCH_EXIT_OK 0
@@ -22,6 +24,15 @@
  */
 int bench_engine_config(const struct bench_config *cfg,
 			struct engine_config *ec, char *err, size_t err_len);
+
+/*
+ * The virtual engine's part of a checked CLI configuration: the costs and
+ * the device model (the --model-* options, then --model-file's keys on
+ * top).  With the thread engine, refuses the options only the virtual
+ * engine uses.  Returns 0, or -EINVAL with a one-line reason in @err.
+ */
+int bench_vengine_config(const struct bench_config *cfg,
+			 struct vengine_config *vc, char *err, size_t err_len);
 
 /*
  * Creates or extends the file of a uring target so that it holds @size

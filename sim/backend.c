@@ -246,6 +246,7 @@ static inline __attribute__((always_inline)) void publish(struct backend *be,
  */
 static void respond(struct backend *be, uint64_t id, uint8_t op, int16_t status)
 {
+	sim_charge(be->cfg.clock, be->cfg.response_cost_ns);
 	ring_back_put_response(&be->ring, id, op, status);
 	be->st.responses++;
 	if (be->cfg.respond_batch)
@@ -694,6 +695,7 @@ static void serve(struct backend *be, const union blkif_sring_entry *e)
 	const char *why;
 	int rc;
 
+	sim_charge(be->cfg.clock, be->cfg.request_cost_ns);
 	/* The pool has a slot per ring entry: it cannot be empty here. */
 	p = &be->pending[be->free_pending[be->nr_free - 1]];
 	switch (req->operation) {

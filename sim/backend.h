@@ -94,6 +94,12 @@ struct backend_config {
 	 * an error; 0: never.
 	 */
 	unsigned int max_retries;
+	/*
+	 * CPU charged to the clock (0: none), for an engine whose actors'
+	 * own code costs no time (sim/vengine.h): per request consumed
+	 * (copy, validate, map) and per response written.
+	 */
+	uint64_t request_cost_ns, response_cost_ns;
 };
 
 struct backend_stats {

@@ -590,11 +590,14 @@ static inline void place(struct frontend *fe, uint32_t io)
 {
 	const struct frontend_io *fio = &fe->ios[io];
 
+	sim_charge(fe->cfg.clock, fe->cfg.submit_cost_ns);
 	for (uint32_t done = 0; done < fio->len_bytes; done += fe->part_bytes) {
 		uint32_t n = fio->len_bytes - done < fe->part_bytes ?
 				     fio->len_bytes - done :
 				     fe->part_bytes;
 
+		if (done)
+			sim_charge(fe->cfg.clock, fe->cfg.split_cost_ns);
 		put_part(fe, io, fio->offset_bytes + done, n);
 	}
 	if (++fe->unpushed >= fe->cfg.push_batch)
@@ -977,6 +980,7 @@ static unsigned int reap(struct frontend *fe)
 
 			ring_front_copy_response(&fe->ring, i, &rsp);
 			fe->ring.rsp_cons = i + 1;
+			sim_charge(fe->cfg.clock, fe->cfg.reap_cost_ns);
 			if (!handle_response(fe, &rsp))
 				return handled;
 			handled++;

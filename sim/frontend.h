@@ -107,6 +107,13 @@ struct frontend_config {
 	 * and out of them when a read is answered (Linux blkfront's bounce).
 	 */
 	bool grant_copy;
+	/*
+	 * CPU charged to the clock per unit of work (0: none), for an
+	 * engine whose actors' own code costs no time (sim/vengine.h):
+	 * per I/O put on the ring, per ring request beyond an I/O's first
+	 * (the split), and per response reaped.
+	 */
+	uint64_t submit_cost_ns, split_cost_ns, reap_cost_ns;
 };
 
 struct frontend_stats {

@@ -3,7 +3,7 @@
  * The target registry, the shared checks, and the two synchronous targets:
  * null (completes at once, touches nothing: tests the harness) and mem
  * (the disk in a heap buffer).  The io_uring target lives in
- * sim/file_backend.c.  A target state is used by one thread at a time;
+ * sim/file_backend.c, the device model (virtual time) in sim/devmodel.c.  A target state is used by one thread at a time;
  * the registry is read-only and may be read from any thread.
  */
 #include <errno.h>
@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "sim/devmodel.h"
 #include "sim/file_backend.h"
 #include "sim/target.h"
 
@@ -292,6 +293,7 @@ static const struct target_ops *const targets[] = {
 	&null_ops,
 	&mem_ops,
 	&filebe_uring_ops,
+	&devmodel_ops,
 };
 
 const struct target_ops *target_find(const char *name)
@@ -307,7 +309,7 @@ const struct target_ops *target_find(const char *name)
 const char *target_names(void)
 {
 	/* Kept in step with targets[] by test_target.c. */
-	return "null|mem|uring";
+	return "null|mem|uring|model";
 }
 
 int target_open(const struct target_ops *ops, const struct target_config *cfg,

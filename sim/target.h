@@ -4,7 +4,7 @@
  * with.  A target is an ops table (struct target_ops) and an opaque state
  * made by its init; the backend hands it I/Os (struct target_io), each a
  * contiguous disk range scattered over memory, and collects them back with
- * their results.  Three targets are registered in sim/target.c:
+ * their results.  Four targets are registered in sim/target.c:
  *
  *   null   completes every I/O at once without touching data; the
  *          harness's self-test (fio's engines/null.c).
@@ -13,6 +13,8 @@
  *          disk.
  *   uring  a regular file (or, when allowed, a block device) through
  *          io_uring: sim/file_backend.c.
+ *   model  a device model that completes I/O in virtual time, for the
+ *          virtual-time engine only: sim/devmodel.c.
  *
  * Usage, from the backend thread:
  *
@@ -68,6 +70,17 @@
 #define TARGET_F_SYNC (1u << 0)
 /* ops->flags: the target opens target_config.path. */
 #define TARGET_F_FILE (1u << 1)
+/*
+ * ops->flags: the target completes I/O in virtual time (the device model,
+ * sim/devmodel.h): it reads target_config.clock, an I/O comes back from
+ * reap() only once that clock has passed its finish time, and
+ * ops->next_done_ns tells the engine when that is.  Only the virtual-time
+ * engine (sim/vengine.h) runs such a target.
+ */
+#define TARGET_F_VIRTUAL (1u << 2)
+
+struct sim_clock;
+struct devmodel_config;
 
 /*
  * One I/O handed to a target: a contiguous disk range scattered over
@@ -99,11 +112,15 @@ struct target_config {
 	bool direct;	     /* uring: O_DIRECT; size a multiple of 4096 */
 	bool allow_blockdev; /* uring: a block device may be opened */
 	unsigned int depth;  /* most I/Os in flight, 1..TARGET_DEPTH_MAX */
+	/* TARGET_F_VIRTUAL targets: the engine's clock, and their model. */
+	const struct sim_clock *clock;
+	const struct devmodel_config *model;
 };
 
 /*
  * The operations of one target.  Every function is filled in, so callers
- * never test for NULL.  All but init take the state init made.
+ * never test for NULL, except next_done_ns, which only TARGET_F_VIRTUAL
+ * targets have.  All but init take the state init made.
  */
 struct target_ops {
 	const char *name;
@@ -147,18 +164,24 @@ struct target_ops {
 	 * buffers are free to reuse.
 	 */
 	void (*fini)(void *state);
+	/*
+	 * TARGET_F_VIRTUAL only (NULL otherwise): the clock time at which
+	 * the next I/O in flight finishes (reap() hands it back from then
+	 * on), or UINT64_MAX when none is in flight.
+	 */
+	uint64_t (*next_done_ns)(void *state);
 };
 
 /* Fills cfg with the defaults: no path, size 0, buffered, depth 128. */
 void target_config_default(struct target_config *cfg);
 
 /*
- * The target registered under name ("null", "mem", "uring"), or NULL if
+ * The target registered under name ("null", "mem", "uring", "model"), or NULL if
  * there is none.  Any thread.
  */
 const struct target_ops *target_find(const char *name);
 
-/* The registered names as "null|mem|uring", for help and errors. */
+/* The registered names as "null|mem|uring|model", for help and errors. */
 const char *target_names(void);
 
 /*

@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 64);
+	CU_ASSERT_EQUAL(count, 79);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][64] = {
+	} sets[][79] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -689,6 +689,21 @@ static void test_round_trip(void)
 			{ "replay_time_scale", "1000000" },
 			{ "trace-skip-bad", "1" },
 			{ "blkparse-action", "D" },
+			{ "engine", "virtual" },
+			{ "cost-submit", "300ns" },
+			{ "cost-split", "50ns" },
+			{ "cost-reap", "1us" },
+			{ "cost-backend-request", "2us" },
+			{ "cost-backend-response", "0" },
+			{ "model-file", "m.txt" },
+			{ "model-channels", "8" },
+			{ "model-latency-dist", "uniform" },
+			{ "model-read-latency", "80us" },
+			{ "model-read-latency-max", "120us" },
+			{ "model-read-bw", "2g" },
+			{ "model-write-latency", "1ms" },
+			{ "model-write-latency-max", "2ms" },
+			{ "model-write-bw", "0" },
 		},
 		{
 			{ "rw", "write" },
@@ -755,6 +770,21 @@ static void test_round_trip(void)
 			{ "replay_time_scale", "1" },
 			{ "trace-skip-bad", "0" },
 			{ "blkparse-action", "Q" },
+			{ "engine", "thread" },
+			{ "cost-submit", "0" },
+			{ "cost-split", "1ns" },
+			{ "cost-reap", "0" },
+			{ "cost-backend-request", "0" },
+			{ "cost-backend-response", "1s" },
+			{ "model-file", "" },
+			{ "model-channels", "4096" },
+			{ "model-latency-dist", "exp" },
+			{ "model-read-latency", "0" },
+			{ "model-read-latency-max", "0" },
+			{ "model-read-bw", "1" },
+			{ "model-write-latency", "60s" },
+			{ "model-write-latency-max", "1ns" },
+			{ "model-write-bw", "1k" },
 		},
 	};
 	struct bench_config cfg;

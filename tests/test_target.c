@@ -58,9 +58,13 @@ static void test_names(void)
 		CU_ASSERT_STRING_EQUAL(ops->name, n);
 		CU_ASSERT(ops->init && ops->submit && ops->flush && ops->reap &&
 			  ops->wait_fd && ops->size_bytes && ops->fini);
+		/* The one optional op: virtual-time targets have it. */
+		CU_ASSERT(!ops->next_done_ns ==
+			  !(ops->flags & TARGET_F_VIRTUAL));
 		count++;
 	}
-	CU_ASSERT_EQUAL(count, 3);
+	CU_ASSERT_EQUAL(count, 4);
+	CU_ASSERT(target_find("model")->flags & TARGET_F_VIRTUAL);
 	CU_ASSERT(target_find("null")->flags & TARGET_F_SYNC);
 	CU_ASSERT(target_find("mem")->flags & TARGET_F_SYNC);
 	CU_ASSERT(!(target_find("uring")->flags & TARGET_F_SYNC));
@@ -91,7 +95,8 @@ static void test_open_errors(void)
 		int ret;
 		const char *why[2]; /* substrings the message must hold */
 	} cases[] = {
-		{ NULL, 4096, 8, -EINVAL, { "null|mem|uring", NULL } },
+		{ NULL, 4096, 8, -EINVAL, { "null|mem|uring|model", NULL } },
+		{ "model", 4096, 8, -EINVAL, { "--engine=virtual", NULL } },
 		{ "null", 0, 8, -EINVAL, { "--size=0", "null" } },
 		{ "mem", 0, 8, -EINVAL, { "--size=0", "mem" } },
 		{ "mem", 1000, 8, -EINVAL, { "--size=1000", "512" } },

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `blkring calibrate`: fits the virtual engine's device model and actor
+ * costs to this machine.  It runs the thread engine against the real file
+ * (target uring): random reads and writes of two sizes at iodepth 1 give
+ * each direction's latency and bandwidth (the target stage: submitted to
+ * reaped), reads at a high iodepth give the device's parallelism and the
+ * actors' CPU per I/O, and the wake-up lag of the notifications gives
+ * the event-channel latency to use.  It writes a model file that
+ * `--engine=virtual --target=model --model-file=F` reads, and with
+ * --check runs an iodepth sweep on both engines and prints the error of
+ * the prediction at each point.  docs/virtual-engine.md explains the fit.
+ * Main thread.
+ */
+#ifndef BLKRING_BENCH_CALIBRATE_H
+#define BLKRING_BENCH_CALIBRATE_H
+
+#include <stdint.h>
+
+#include "sim/vengine.h"
+
+/* What calibration measured, besides the model it fits. */
+struct bench_calib {
+	struct vengine_config vc;
+	uint64_t evtchn_latency_ns; /* mean wake-up lag: use as latency */
+	double service_ns[2][2];    /* [read/write][4k/64k] at iodepth 1 */
+	double iops_deep;	    /* reads at the deep iodepth */
+	unsigned int deep_iodepth;
+};
+
+/*
+ * Fits latency and bandwidth from service times @s_small at @small bytes
+ * and @s_large at @large bytes: latency + bytes / bw through both points
+ * (bw 0, infinite, when the larger is not slower).  Any thread.
+ */
+void bench_calib_fit(double s_small, double s_large, uint64_t small,
+		     uint64_t large, uint64_t *latency_ns, uint64_t *bw);
+
+/* The `calibrate` command; returns the process exit status. */
+int bench_calibrate_main(int argc, char **argv);
+
+#endif
