@@ -547,7 +547,7 @@ int engine_lane_workload(const struct wl_config *all, unsigned int lane,
 			 size_t why_len)
 {
 	uint64_t unit = largest_io(all), blocks, base, rem, first, count;
-	uint64_t start, end, sectors;
+	uint64_t start, end, units;
 
 	*out = *all;
 	if (lanes <= 1)
@@ -583,17 +583,24 @@ int engine_lane_workload(const struct wl_config *all, unsigned int lane,
 	out->size_bytes = end - start;
 	out->seed = all->seed + lane;
 	if (all->io_limit_bytes) {
-		/* Cumulative shares in sectors: the lanes add up exactly. */
-		sectors = all->io_limit_bytes / WL_SECTOR_BYTES;
-		out->io_limit_bytes = (uint64_t)(((unsigned __int128)sectors *
-						  end / all->size_bytes) -
-						 ((unsigned __int128)sectors *
-						  start / all->size_bytes)) *
-				      WL_SECTOR_BYTES;
+		/*
+		 * Cumulative shares, by blocks, in whole I/Os of the unit,
+		 * so that the lanes add up exactly and none gets a
+		 * shortened I/O the whole would not have had; the last
+		 * lane takes the rest.
+		 */
+		units = all->io_limit_bytes / unit;
+		out->io_limit_bytes = (uint64_t)(((unsigned __int128)units *
+						  (first + count) / blocks) -
+						 ((unsigned __int128)units *
+						  first / blocks)) *
+				      unit;
+		if (lane == lanes - 1)
+			out->io_limit_bytes += all->io_limit_bytes % unit;
 		if (!out->io_limit_bytes) {
 			snprintf(why, why_len,
 				 "io_size=%llu: too small to give each of the "
-				 "%u queues or devices a sector",
+				 "%u queues or devices an I/O",
 				 (unsigned long long)all->io_limit_bytes,
 				 lanes);
 			return -EINVAL;

@@ -131,8 +131,9 @@ void engine_config_default(struct engine_config *cfg);
  * resolved) cut into @lanes slices of whole blocks of the largest I/O
  * size, the first ones a block longer when they do not divide evenly and
  * the last one taking any tail; io_limit_bytes (if any) split in
- * proportion to the slices, in sectors, so that the lanes add up to it
- * exactly; the seed @all's plus @lane.  Lane 0 of 1 is @all unchanged.
+ * proportion to the slices, in whole I/Os of that size (the last lane
+ * taking the rest), so that the lanes add up to it exactly; the seed
+ * @all's plus @lane.  Lane 0 of 1 is @all unchanged.
  * Returns 0, or -EINVAL with a reason in @why when the region holds
  * fewer blocks than lanes or a trace is replayed over several lanes.
  * Any thread.
