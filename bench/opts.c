@@ -48,6 +48,7 @@ static const char *const submit_path_values[] = { "direct", "worker", NULL };
 static const char *const completion_values[] = { "irq", "deferred", NULL };
 static const char *const lock_values[] = { "none", "single", NULL };
 static const char *const lock_type_values[] = { "mutex", "spin", NULL };
+static const char *const irq_line_values[] = { "own", "shared", NULL };
 static const char *const rate_process_values[] = { "linear", "poisson", NULL };
 static const char *const verify_values[] = { "0|none", "pattern", NULL };
 static const char *const trace_format_values[] = { "auto", "iolog", "blkparse",
@@ -415,6 +416,41 @@ static const struct bench_opt bench_opts[] = {
 		.min = 0,
 		.max = 1000000000,
 		.help = "CPU spent under the gate per acquisition (an allocation, say).",
+	},
+	{
+		.name = "queues",
+		.type = BENCH_OPT_UINT,
+		FIELD(queues),
+		.def = "1",
+		.min = 1,
+		.max = 16,
+		.help = "Rings (blk-mq queues), each with its own vCPU, backend and ports.",
+	},
+	{
+		.name = "devices",
+		.type = BENCH_OPT_UINT,
+		FIELD(devices),
+		.def = "1",
+		.min = 1,
+		.max = 16,
+		.help = "Devices on one vCPU, each with its own ring, backend and stream.",
+	},
+	{
+		.name = "irq-line",
+		.type = BENCH_OPT_ENUM,
+		FIELD(irq_line),
+		.def = "own",
+		.values = irq_line_values,
+		.help = "Devices' interrupts: a line each, or one shared line (every filter runs).",
+	},
+	{
+		.name = "irq-filter-cost",
+		.type = BENCH_OPT_TIME,
+		FIELD(irq_filter_cost_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "CPU of each device's filter routine per shared-line interrupt.",
 	},
 	{
 		.name = "offset",

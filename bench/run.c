@@ -137,6 +137,58 @@ static int policy_config(const struct bench_config *cfg,
 }
 
 /*
+ * Multi-queue and devices on an interrupt line (docs/design.md): the
+ * engine checks the combinations too; here they are refused with the
+ * options' names.
+ */
+static int lanes_config(const struct bench_config *cfg,
+			struct engine_config *ec, char *err, size_t err_len)
+{
+	if (cfg->queues > 1 && cfg->devices > 1) {
+		snprintf(err, err_len,
+			 "--queues=%u with --devices=%u: give several queues "
+			 "or several devices, not both",
+			 cfg->queues, cfg->devices);
+		return -EINVAL;
+	}
+	if (cfg->irq_line == BENCH_IRQ_LINE_SHARED && cfg->queues > 1) {
+		snprintf(err, err_len,
+			 "--irq-line=shared with --queues=%u: each queue has "
+			 "its own vCPU and interrupt (a shared line is for "
+			 "--devices)",
+			 cfg->queues);
+		return -EINVAL;
+	}
+	if (cfg->irq_line == BENCH_IRQ_LINE_SHARED &&
+	    cfg->completion == BENCH_COMPLETION_DEFERRED) {
+		snprintf(err, err_len,
+			 "--irq-line=shared with --completion=deferred: the "
+			 "filter reads the ring the deferred worker consumes "
+			 "(allowed: --completion=irq)");
+		return -EINVAL;
+	}
+	if (cfg->irq_filter_cost_ns && cfg->irq_line != BENCH_IRQ_LINE_SHARED) {
+		snprintf(err, err_len,
+			 "--irq-filter-cost: only a shared line runs filters "
+			 "(needs --irq-line=shared)");
+		return -EINVAL;
+	}
+	if (cfg->read_iolog[0] && cfg->queues * cfg->devices > 1) {
+		snprintf(err, err_len,
+			 "--read_iolog: a trace is one stream; replay it with "
+			 "--queues=1 --devices=1");
+		return -EINVAL;
+	}
+	ec->queues = cfg->queues;
+	ec->devices = cfg->devices;
+	ec->irq_line = cfg->irq_line == BENCH_IRQ_LINE_SHARED ?
+			       ENGINE_IRQ_SHARED :
+			       ENGINE_IRQ_OWN;
+	ec->irq_filter_cost_ns = cfg->irq_filter_cost_ns;
+	return 0;
+}
+
+/*
  * With --wait=spin every thread polls; with the policy workers there may
  * be more of them than CPUs, and then they take turns by the scheduler's
  * time slice: the run measures the scheduler (docs/policies.md).
@@ -144,8 +196,14 @@ static int policy_config(const struct bench_config *cfg,
 static void warn_spinners(const struct bench_config *cfg)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	long threads = 2 + (cfg->submit_path == BENCH_SUBMIT_PATH_WORKER) +
+	long workers = (cfg->submit_path == BENCH_SUBMIT_PATH_WORKER) +
 		       (cfg->completion == BENCH_COMPLETION_DEFERRED);
+	long lanes = (long)cfg->queues * cfg->devices;
+	/*
+	 * Per lane a backend and the policy workers; a frontend thread per
+	 * queue, or one for all the devices.
+	 */
+	long threads = lanes * (1 + workers) + (long)cfg->queues;
 
 	if (cfg->wait_mode == BENCH_WAIT_SPIN && cpus > 0 && threads > cpus)
 		fprintf(stderr,
@@ -174,7 +232,8 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->coalesce_ns = cfg->irq_coalesce_ns;
 	ec->submit_per_request = cfg->backend_submit == BENCH_SUBMIT_REQUEST;
 	ec->indirect_segments = cfg->indirect_segments;
-	if (policy_config(cfg, ec, err, err_len))
+	if (policy_config(cfg, ec, err, err_len) ||
+	    lanes_config(cfg, ec, err, err_len))
 		return -EINVAL;
 	ec->backend_max_indirect = cfg->backend_max_indirect;
 	if (cfg->irq_coalesce > 1 && !cfg->irq_coalesce_ns) {
@@ -415,6 +474,8 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 	struct engine_config ec;
 	struct wl_trace *trace = NULL;
 	struct wl_trace_stats ts;
+	struct bench_rec *lane_recs = NULL;
+	unsigned int nr_lanes;
 	int rc;
 
 	rc = resolve_pct(cfg, err, err_len);
@@ -443,7 +504,31 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 	ec.complete = bench_rec_complete;
 	ec.complete_ctx = rec;
 	ec.interrupt = interrupt;
+	/*
+	 * Several lanes: a recorder each (the queues complete on their own
+	 * threads), merged after the run.
+	 */
+	nr_lanes = cfg->queues * cfg->devices;
+	if (nr_lanes > 1) {
+		lane_recs = calloc(nr_lanes, sizeof(*lane_recs));
+		if (!lane_recs) {
+			snprintf(err, err_len, "out of memory");
+			wl_trace_close(trace);
+			return -ENOMEM;
+		}
+		for (unsigned int i = 0; i < nr_lanes; i++) {
+			bench_rec_init(&lane_recs[i]);
+			lane_recs[i].skip_handoff = rec->skip_handoff;
+			ec.lane_ctx[i] = &lane_recs[i];
+		}
+	}
 	rc = engine_run(&ec, res, err, err_len);
+	if (lane_recs) {
+		if (rc == 0)
+			for (unsigned int i = 0; i < nr_lanes; i++)
+				bench_rec_merge(rec, &lane_recs[i], i);
+		free(lane_recs);
+	}
 	if (trace) {
 		wl_trace_stats(trace, &ts);
 		fprintf(stderr,

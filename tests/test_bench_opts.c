@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 56);
+	CU_ASSERT_EQUAL(count, 60);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][56] = {
+	} sets[][60] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -664,6 +664,10 @@ static void test_round_trip(void)
 			{ "lock", "single" },
 			{ "lock-type", "spin" },
 			{ "lock-work", "1s" },
+			{ "queues", "16" },
+			{ "devices", "1" },
+			{ "irq-line", "shared" },
+			{ "irq-filter-cost", "1s" },
 			{ "offset", "16383p" },
 			{ "norandommap", "1" },
 			{ "bsrange", "512-16m" },
@@ -722,6 +726,10 @@ static void test_round_trip(void)
 			{ "lock", "none" },
 			{ "lock-type", "mutex" },
 			{ "lock-work", "1ns" },
+			{ "queues", "1" },
+			{ "devices", "16" },
+			{ "irq-line", "own" },
+			{ "irq-filter-cost", "1ns" },
 			{ "offset", "512" },
 			{ "norandommap", "0" },
 			{ "bsrange", "" },
