@@ -76,7 +76,6 @@ static void test_bad_invocations(void)
 		{ "--queues=2", "--irq-line=shared", "--target=null" },
 		{ "--devices=2", "--irq-line=shared", "--lock=single",
 		  "--completion=deferred" },
-		{ "--irq-filter-cost=1us", "--target=null", "--runtime=10ms" },
 		{ "--queues=2", "--read_iolog=none.log", "--target=null" },
 		{ "--queues=4", "--size=8k", "--target=null",
 		  "--runtime=10ms" },
