@@ -49,6 +49,7 @@ struct lane {
 	struct vcpu *v; /* the frontend thread that drives it */
 	unsigned int idx;
 	unsigned int up; /* set-up steps done, for lane_fini() */
+	unsigned int iodepth;
 	struct blkif_sring *sring;
 	struct sim_stamps *stamps; /* per request id */
 	struct grant_table grants;
@@ -681,7 +682,7 @@ static int start_actors(struct lane *l, char *why, size_t why_len)
 	const struct engine_config *cfg = e->cfg;
 	struct frontend_config fc = {
 		.ring_order = cfg->ring_order,
-		.iodepth = cfg->iodepth,
+		.iodepth = l->iodepth,
 		.max_segments = cfg->max_segments,
 		.qd_cap = cfg->qd_cap,
 		.push_batch = cfg->push_batch,
@@ -809,6 +810,33 @@ static int lane_open_target(struct lane *l, char *why, size_t why_len)
 	return 0;
 }
 
+/* A concurrent job's own workload, its region checked against the disk. */
+static int job_workload(const struct lane *l, struct wl_config *wc, char *why,
+			size_t why_len)
+{
+	*wc = l->e->cfg->jobs[l->idx].workload;
+	if (wc->size_bytes == 0)
+		wc->size_bytes = l->e->disk_bytes > wc->offset_bytes ?
+					 l->e->disk_bytes - wc->offset_bytes :
+					 0;
+	if (wc->offset_bytes + wc->size_bytes > l->e->disk_bytes ||
+	    !wc->size_bytes) {
+		snprintf(why, why_len,
+			 "--size=%llu at --offset=%llu: the I/O region ends "
+			 "beyond the target (%llu bytes)",
+			 (unsigned long long)wc->size_bytes,
+			 (unsigned long long)wc->offset_bytes,
+			 (unsigned long long)l->e->disk_bytes);
+		return -EINVAL;
+	}
+	if (wc->trace) {
+		snprintf(why, why_len,
+			 "a trace is one stream: replay it with one job");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 /*
  * Sets up lane @l up to its actors; on failure undoes what it did
  * (lane_fini() with l->up where it stopped).
@@ -836,8 +864,14 @@ static int lane_init(struct lane *l, char *why, size_t why_len)
 	if (rc)
 		goto err;
 	l->up = LANE_TARGET;
-	rc = engine_lane_workload(&l->e->wl, l->idx, l->e->nr_lanes, &wc, why,
-				  why_len);
+	l->iodepth = cfg->iodepth;
+	if (cfg->jobs) {
+		rc = job_workload(l, &wc, why, why_len);
+		l->iodepth = cfg->jobs[l->idx].iodepth;
+	} else {
+		rc = engine_lane_workload(&l->e->wl, l->idx, l->e->nr_lanes,
+					  &wc, why, why_len);
+	}
 	if (rc)
 		goto err;
 	rc = wl_create(&wc, &l->wl);
@@ -920,6 +954,13 @@ static int plan_lanes(struct engine *e, char *why, size_t why_len)
 			 "a shared interrupt line is for devices on one vCPU; "
 			 "each queue has its own vCPU and interrupt "
 			 "(allowed with queues > 1: own)");
+		return -EINVAL;
+	}
+	if (cfg->jobs && (q > 1 || d < 2)) {
+		snprintf(why, why_len,
+			 "concurrent jobs run as devices: %u devices, %u "
+			 "queues (allowed: devices > 1, queues 1)",
+			 d, q);
 		return -EINVAL;
 	}
 	e->nr_lanes = q * d;

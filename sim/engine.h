@@ -47,6 +47,12 @@ enum engine_irq_line {
 	ENGINE_IRQ_SHARED, /* one line, every device's filter per interrupt */
 };
 
+/* One device's own stream, for concurrent jobs (engine_config.jobs). */
+struct engine_job {
+	struct wl_config workload; /* its region, not a slice */
+	unsigned int iodepth;
+};
+
 struct engine_config {
 	unsigned int ring_order;
 	unsigned int iodepth;
@@ -87,6 +93,12 @@ struct engine_config {
 	 * its own context, or a callback that is thread-safe.
 	 */
 	void *lane_ctx[ENGINE_MAX_LANES];
+	/*
+	 * Concurrent jobs: with devices > 1, device i runs jobs[i]'s
+	 * workload (size 0: to the end of the target) and iodepth instead
+	 * of a slice of .workload; NULL: slices.  Not owned.
+	 */
+	const struct engine_job *jobs;
 };
 
 /* One lane's share of a run (the totals are in struct engine_result). */

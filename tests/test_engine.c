@@ -420,6 +420,60 @@ static void test_devices_lines(void)
 	}
 }
 
+/*
+ * Concurrent jobs: devices with their own workloads and depths.  A
+ * writer of 64 KiB over the first half, a random reader of 4 KiB over
+ * the whole file at depth 4, and a sequential reader of the second half
+ * at depth 1: each does exactly its own I/Os.
+ */
+static void test_jobs(void)
+{
+	struct engine_config cfg;
+	struct engine_job jobs[3];
+
+	engine_cfg(&cfg, "uring", EVTCHN_WAIT_SLEEP);
+	for (int i = 0; i < 3; i++)
+		jobs[i].workload = cfg.workload;
+	jobs[0].workload.rw = WL_RW_WRITE;
+	jobs[0].workload.bs_bytes = 65536;
+	jobs[0].workload.size_bytes = 4 << 20;
+	jobs[0].workload.io_limit_bytes = 4 << 20;
+	jobs[0].iodepth = 32;
+	jobs[1].workload.rw = WL_RW_RANDREAD;
+	jobs[1].workload.io_limit_bytes = 1000 * 4096;
+	jobs[1].iodepth = 4;
+	jobs[2].workload.rw = WL_RW_READ;
+	jobs[2].workload.offset_bytes = 4 << 20;
+	jobs[2].workload.size_bytes = 0; /* to the end */
+	jobs[2].workload.io_limit_bytes = 4 << 20;
+	jobs[2].iodepth = 1;
+	cfg.devices = 3;
+	cfg.irq_line = ENGINE_IRQ_SHARED;
+	cfg.jobs = jobs;
+	if (run_lanes(&cfg))
+		return;
+	CU_ASSERT_EQUAL(res.lanes[0].fe.ios_completed, 64);
+	CU_ASSERT_EQUAL(res.lanes[0].fe.ring_requests, 128);
+	CU_ASSERT_EQUAL(res.lanes[1].fe.ios_completed, 1000);
+	CU_ASSERT_EQUAL(res.lanes[2].fe.ios_completed, 1024);
+	CU_ASSERT_EQUAL(res.fe.ios_completed, 64 + 1000 + 1024);
+	CU_ASSERT_EQUAL(res.fe.ios_failed, 0);
+	/* Depth 1: at most one in flight, so the mean in flight is <= 1. */
+	CU_ASSERT(res.lanes[2].fe.inflight_area_ns <=
+		  res.lanes[2].fe.last_complete_ns -
+			  res.lanes[2].fe.first_submit_ns);
+	/* Jobs need devices. */
+	cfg.devices = 1;
+	cfg.complete_ctx = &tallies[0];
+	{
+		char why[256] = "";
+
+		CU_ASSERT_EQUAL(engine_run(&cfg, &res, why, sizeof(why)),
+				-EINVAL);
+		CU_ASSERT_PTR_NOT_NULL(strstr(why, "concurrent jobs"));
+	}
+}
+
 /* What the engine refuses, with a reason. */
 static void test_lanes_refused(void)
 {
@@ -465,6 +519,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_queues_verify_file);
 	CU_ADD_TEST(s, test_queues_policies);
 	CU_ADD_TEST(s, test_devices_lines);
+	CU_ADD_TEST(s, test_jobs);
 	CU_ADD_TEST(s, test_lanes_refused);
 	return 0;
 }
