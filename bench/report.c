@@ -512,6 +512,10 @@ static void report_json_lanes(FILE *out, const struct engine_result *res,
 	for (unsigned int i = 0; i < res->nr_lanes; i++) {
 		compute_lane(&lm, res, rec, i, t);
 		fprintf(out, "%s\n    {\n      \"lane\": %u", i ? "," : "", i);
+		if (rec->lane[i].job[0]) {
+			fprintf(out, ",\n      \"job\": ");
+			json_string(out, rec->lane[i].job);
+		}
 		for (unsigned int k = 0; k < lm.n; k++) {
 			fprintf(out, ",\n      \"%s\": ", lm.m[k].name);
 			json_number(out, lm.m[k].value);
@@ -738,9 +742,11 @@ static void text_lanes(FILE *out, const struct bench_config *cfg,
 			res->nr_lanes, cfg->iodepth);
 	else
 		fprintf(out,
-			"  devices: %u on one frontend thread, iodepth %u "
-			"each; interrupt line %s",
-			res->nr_lanes, cfg->iodepth, shared ? "shared" : "own");
+			"  devices: %u on one frontend thread, %s iodepth; "
+			"interrupt line %s",
+			res->nr_lanes,
+			rec->lane[0].job[0] ? "each its job's" : "the same",
+			shared ? "shared" : "own");
 	if (!queues && shared)
 		fprintf(out,
 			" (filter %.2f us): %.3f interrupts/IO, %.3f spurious "
@@ -785,6 +791,8 @@ static void text_lanes(FILE *out, const struct bench_config *cfg,
 				get(&lm, "filter_runs"),
 				get(&lm, "irqs_claimed"),
 				get(&lm, "irqs_spurious"));
+		if (rec->lane[i].job[0])
+			fprintf(out, "  job '%s'", rec->lane[i].job);
 		fprintf(out, "%s\n", get(&lm, "conserved") ? "" : "  LOST I/O");
 	}
 	fprintf(out, "    stage means per lane (usec):");
