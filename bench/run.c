@@ -454,15 +454,6 @@ struct job_sum {
 };
 
 /*
- * Runs one configuration and reports it to @out, adding it to @sum (or
- * NULL).  Returns the exit status of this run.
- */
-/*
- * Runs one configuration with the trace it names (if any) and reports
- * nothing.  Returns 0, 1 when a replay stopped on a malformed trace line
- * (the run itself is valid and reported), or -errno with a reason.
- */
-/*
  * Concurrent jobs: each job's own workload and iodepth (struct
  * engine_job), and a target large enough for every job's region.  The
  * jobs are resolved and checked, their common model options already
@@ -490,7 +481,10 @@ static int jobs_config(const struct bench_config *jobs, unsigned int n,
 
 /*
  * Runs @base, or with @n > 0 the concurrent jobs @jobs[0..n) as the
- * devices of @base (their workloads, its model).  See bench_run_config().
+ * devices of @base (their workloads, its model), with the trace it names
+ * (if any), and reports nothing.  Returns 0, 1 when a replay stopped on a
+ * malformed trace line (the run itself is valid and reported), or -errno
+ * with a reason.
  */
 static int run_configs(const struct bench_config *base,
 		       const struct bench_config *jobs_in, unsigned int n,
@@ -598,7 +592,8 @@ int bench_run_config(const struct bench_config *cfg, atomic_bool *interrupt,
 }
 
 /*
- * Runs one configuration and reports it to @out, adding it to @sum (or
+ * Runs one configuration, or the concurrent jobs @jobs[0..n) named
+ * @names as its devices, and reports it to @out, adding it to @sum (or
  * NULL).  Returns the exit status of this run.
  */
 static int run_group(const struct bench_config *cfg_in,
