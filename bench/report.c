@@ -411,25 +411,43 @@ bool bench_report_conserved(const struct engine_result *res)
 
 /* ---- The verdict ---------------------------------------------------------- */
 
+/* The iodepth of every lane together: per lane, or each job's own. */
+static unsigned int lanes_iodepth(const struct bench_config *cfg,
+				  const struct engine_result *res,
+				  const struct bench_rec *rec)
+{
+	unsigned int sum = 0;
+
+	if (res->nr_lanes <= 1)
+		return cfg->iodepth;
+	for (unsigned int i = 0; i < res->nr_lanes; i++)
+		sum += rec->lane[i].iodepth ? rec->lane[i].iodepth :
+					      cfg->iodepth;
+	return sum;
+}
+
 static enum bench_bottleneck verdict(const struct bench_config *cfg,
 				     const struct engine_result *res,
+				     const struct bench_rec *rec,
 				     const struct metrics *ms, char *buf,
 				     size_t len)
 {
+	unsigned int lanes = res->nr_lanes > 1 ? res->nr_lanes : 1;
 	struct bench_verdict_in in = {
 		.iops = get(ms, "iops"),
 		.lat_mean_ns = get(ms, "lat_mean_ns"),
 		.inflight_mean = get(ms, "little_in_flight_measured"),
-		.iodepth = cfg->iodepth,
-		.qd_cap = cfg->qd_cap,
-		.ring_entries = ring_entries(cfg->ring_order),
+		/* Several lanes: the verdict judges their sums. */
+		.iodepth = lanes_iodepth(cfg, res, rec),
+		.qd_cap = cfg->qd_cap * lanes,
+		.ring_entries = ring_entries(cfg->ring_order) * lanes,
 		.coalesce = cfg->irq_coalesce,
 		.coalesce_ns = (double)cfg->irq_coalesce_ns,
 		.evtchn_latency_ns = (double)cfg->evtchn_latency_ns,
 		.ring_full_stalls = get(ms, "ring_full_stalls"),
 		.qd_cap_stalls = get(ms, "qd_cap_stalls"),
 		.task_stalls = get(ms, "task_stalls"),
-		.tasks = cfg->tasks,
+		.tasks = cfg->tasks * lanes,
 		.sleeps = get(ms, "kick_sleeps") + get(ms, "irq_sleeps"),
 		.ring_requests_per_io = get(ms, "ring_requests_per_io"),
 		.failed = !bench_report_conserved(res) || res->fe.ios_failed,
@@ -557,7 +575,8 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 	fprintf(out,
 		",\n  \"verdict\": {\n    \"bottleneck\": \"%s\",\n"
 		"    \"text\": ",
-		bench_bottleneck_name(verdict(cfg, res, ms, buf, sizeof(buf))));
+		bench_bottleneck_name(
+			verdict(cfg, res, rec, ms, buf, sizeof(buf))));
 	json_string(out, buf);
 	fprintf(out, "\n  },\n  \"conserved\": %s,\n",
 		bench_report_conserved(res) ? "true" : "false");
@@ -970,7 +989,7 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	{
 		char buf[512];
 		enum bench_bottleneck b =
-			verdict(cfg, res, ms, buf, sizeof(buf));
+			verdict(cfg, res, rec, ms, buf, sizeof(buf));
 
 		fprintf(out, "  verdict (%s): %s\n", bench_bottleneck_name(b),
 			buf);

@@ -28,7 +28,8 @@
 
 /* One lane's latency summary, kept by bench_rec_merge(). */
 struct bench_lane_rec {
-	char job[64]; /* the job file's job it runs, or "" */
+	char job[64];	      /* the job file's job it runs, or "" */
+	unsigned int iodepth; /* the job's; 0: the run's */
 	uint64_t ios, failed, bytes;
 	double lat_mean_ns, lat_p99_ns;
 	double stage_mean_ns[SIM_STAGES];

@@ -625,9 +625,11 @@ static int run_group(const struct bench_config *cfg_in,
 	}
 	if (rc == 1)
 		status = BENCH_EXIT_USAGE;
-	for (unsigned int k = 0; k < n && k < rec.nr_lanes; k++)
+	for (unsigned int k = 0; k < n && k < rec.nr_lanes; k++) {
 		snprintf(rec.lane[k].job, sizeof(rec.lane[k].job), "%s",
 			 names[k]);
+		rec.lane[k].iodepth = jobs[k].iodepth;
+	}
 	bench_report(out, cfg, &res, &rec, started);
 	if (sum) {
 		sum->jobs += n ? n : 1;
