@@ -147,6 +147,45 @@ static void sleep_until(uint64_t t_ns)
 }
 
 /*
+ * Sleeps until @t_ns, the due time of a notification pending on one of
+ * @ports.  With one port, a plain sleep.  With several, the ports with
+ * nothing pending announce the sleep and wake it, so that another
+ * device's notification is not held up by the first one's latency.
+ */
+static void sleep_ports_until(struct evtchn_port *const *ports, unsigned int n,
+			      uint64_t t_ns)
+{
+	struct pollfd fds[ENGINE_MAX_LANES];
+	struct evtchn_port *begun[ENGINE_MAX_LANES];
+	unsigned int nb = 0;
+	bool asleep = true;
+	uint64_t now, timeout;
+	struct timespec ts;
+
+	if (n == 1) {
+		sleep_until(t_ns);
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (evtchn_due_ns(ports[i]) != EVTCHN_NEVER)
+			continue;
+		begun[nb] = ports[i];
+		fds[nb++] = (struct pollfd){ .fd = evtchn_fd(ports[i]),
+					     .events = POLLIN };
+		asleep &= evtchn_sleep_begin(ports[i]);
+	}
+	now = mono_ns();
+	if (asleep && t_ns > now) {
+		timeout = t_ns - now;
+		ts.tv_sec = (time_t)(timeout / 1000000000ull);
+		ts.tv_nsec = (long)(timeout % 1000000000ull);
+		ppoll(fds, nb, &ts, NULL);
+	}
+	for (unsigned int i = 0; i < nb; i++)
+		evtchn_sleep_end(begun[i]);
+}
+
+/*
  * Waits for any of @ports (@n of them) per the policy, never past
  * @limit_ns.  @extra_fd (or -1) is a target completion fd to wake on as
  * well; @recheck (or NULL), called after the fd is cleared and before
@@ -179,11 +218,12 @@ static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
 		/* Pending but not yet due: the simulated latency. */
 		if (ec->wait == EVTCHN_WAIT_HYBRID) {
 			if (due > now + ec->hybrid_margin_ns)
-				sleep_until(due - ec->hybrid_margin_ns);
+				sleep_ports_until(ports, n,
+						  due - ec->hybrid_margin_ns);
 			else
 				cpu_relax();
 		} else if (due > now) {
-			sleep_until(due);
+			sleep_ports_until(ports, n, due);
 		}
 		return;
 	}

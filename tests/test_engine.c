@@ -421,6 +421,37 @@ static void test_devices_lines(void)
 }
 
 /*
+ * Devices with an event-channel latency: the frontend thread sleeps to
+ * the first due notification while the other devices' ports can still
+ * wake it; every I/O is accounted under each wait mode.
+ */
+static void test_devices_latency(void)
+{
+	static const enum evtchn_wait waits[] = { EVTCHN_WAIT_SLEEP,
+						  EVTCHN_WAIT_HYBRID };
+
+	for (size_t w = 0; w < ARRAY_SIZE(waits); w++) {
+		for (int shared = 0; shared < 2; shared++) {
+			struct engine_config cfg;
+
+			engine_cfg(&cfg, "null", waits[w]);
+			cfg.devices = 3;
+			cfg.irq_line = shared ? ENGINE_IRQ_SHARED :
+						ENGINE_IRQ_OWN;
+			cfg.evtchn.latency_ns = 20000;
+			cfg.evtchn.hybrid_margin_ns = 5000;
+			cfg.workload.io_limit_bytes = 3000 * 4096ull;
+			if (run_lanes(&cfg))
+				return;
+			CU_ASSERT_EQUAL(res.fe.ios_completed, 3000);
+			for (unsigned int i = 0; i < 3; i++)
+				CU_ASSERT_EQUAL(res.lanes[i].fe.ios_completed,
+						1000);
+		}
+	}
+}
+
+/*
  * Concurrent jobs: devices with their own workloads and depths.  A
  * writer of 64 KiB over the first half, a random reader of 4 KiB over
  * the whole file at depth 4, and a sequential reader of the second half
@@ -519,6 +550,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_queues_verify_file);
 	CU_ADD_TEST(s, test_queues_policies);
 	CU_ADD_TEST(s, test_devices_lines);
+	CU_ADD_TEST(s, test_devices_latency);
 	CU_ADD_TEST(s, test_jobs);
 	CU_ADD_TEST(s, test_lanes_refused);
 	return 0;
