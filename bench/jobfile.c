@@ -28,6 +28,7 @@ struct jf_section {
 	unsigned int line;
 	bool global;
 	unsigned int numjobs;
+	bool stonewall; /* stonewall or wait_for_previous */
 };
 
 struct bench_jobfile {
@@ -375,6 +376,16 @@ static int keyword(struct bench_jobfile *jf, const struct jf_entry *e,
 				jf, e->line, err, len,
 				"%s=%s: a flag (allowed: no value, 0 or 1)",
 				e->key, e->value);
+		/* new_group only groups reports in fio: not a barrier. */
+		if (strcmp(e->key, "new_group")) {
+			bool on = strcmp(e->value, "0") != 0;
+
+			s->stonewall = on;
+			if (s->global) /* fio: applies to every later job */
+				for (size_t k = e->section + 1; k < jf->nsecs;
+				     k++)
+					jf->secs[k].stonewall = on;
+		}
 	}
 	return 0;
 }
@@ -564,6 +575,11 @@ size_t bench_jobfile_njobs(const struct bench_jobfile *jf)
 const char *bench_jobfile_job_name(const struct bench_jobfile *jf, size_t i)
 {
 	return jf->secs[jf->jobs[i]].name;
+}
+
+bool bench_jobfile_stonewall(const struct bench_jobfile *jf, size_t i)
+{
+	return jf->secs[jf->jobs[i]].stonewall;
 }
 
 unsigned int bench_jobfile_numjobs(const struct bench_jobfile *jf, size_t i)

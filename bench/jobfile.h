@@ -66,6 +66,12 @@ size_t bench_jobfile_njobs(const struct bench_jobfile *jf);
 /* Job @i's section name (or its name= option). */
 const char *bench_jobfile_job_name(const struct bench_jobfile *jf, size_t i);
 
+/*
+ * Whether job @i waits for the jobs before it to finish (stonewall or
+ * wait_for_previous, in its section or a [global] before it).
+ */
+bool bench_jobfile_stonewall(const struct bench_jobfile *jf, size_t i);
+
 /* Job @i's numjobs (1 unless set). */
 unsigned int bench_jobfile_numjobs(const struct bench_jobfile *jf, size_t i);
 

@@ -52,6 +52,7 @@ static const char *const lock_type_values[] = { "mutex", "spin", NULL };
 static const char *const grants_values[] = { "static", "map", "copy",
 					     "persistent", NULL };
 static const char *const respond_values[] = { "each", "batch", NULL };
+static const char *const irq_line_values[] = { "own", "shared", NULL };
 static const char *const rate_process_values[] = { "linear", "poisson", NULL };
 static const char *const verify_values[] = { "0|none", "pattern", NULL };
 static const char *const trace_format_values[] = { "auto", "iolog", "blkparse",
@@ -492,6 +493,41 @@ static const struct bench_opt bench_opts[] = {
 		.def = "each",
 		.values = respond_values,
 		.help = "Push each response as it completes, or once per reaped batch.",
+	},
+	{
+		.name = "queues",
+		.type = BENCH_OPT_UINT,
+		FIELD(queues),
+		.def = "1",
+		.min = 1,
+		.max = 16,
+		.help = "Rings (blk-mq queues), each with its own vCPU, backend and ports.",
+	},
+	{
+		.name = "devices",
+		.type = BENCH_OPT_UINT,
+		FIELD(devices),
+		.def = "1",
+		.min = 1,
+		.max = 16,
+		.help = "Devices on one vCPU, each with its own ring, backend and stream.",
+	},
+	{
+		.name = "irq-line",
+		.type = BENCH_OPT_ENUM,
+		FIELD(irq_line),
+		.def = "own",
+		.values = irq_line_values,
+		.help = "Devices' interrupts: a line each, or one shared line (every filter runs).",
+	},
+	{
+		.name = "irq-filter-cost",
+		.type = BENCH_OPT_TIME,
+		FIELD(irq_filter_cost_ns),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000,
+		.help = "CPU of each device's filter routine per shared-line interrupt.",
 	},
 	{
 		.name = "offset",

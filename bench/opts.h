@@ -148,6 +148,12 @@ enum bench_backend_respond {
 	BENCH_RESPOND_BATCH, /* once per reaped batch */
 };
 
+/* struct bench_config.irq_line: the devices' interrupt line(s). */
+enum bench_irq_line {
+	BENCH_IRQ_LINE_OWN,    /* a line per device */
+	BENCH_IRQ_LINE_SHARED, /* one line, every filter per interrupt */
+};
+
 /* struct bench_config.target: what the backend submits to. */
 enum bench_target {
 	BENCH_TARGET_NULL,  /* completes at once */
@@ -214,6 +220,10 @@ struct bench_config {
 	unsigned int lock;		   /* enum bench_lock */
 	unsigned int lock_type;		   /* enum bench_lock_type */
 	uint64_t lock_work_ns;		   /* work per acquisition, held */
+	unsigned int queues;		   /* rings, a frontend thread each */
+	unsigned int devices;		   /* devices on one frontend thread */
+	unsigned int irq_line;		   /* enum bench_irq_line */
+	uint64_t irq_filter_cost_ns;	   /* per filter run, shared line */
 
 	/* The backend's policies: grants (docs/grants.md), budget, responses. */
 	unsigned int grants;		    /* enum bench_grants */

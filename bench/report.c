@@ -45,6 +45,32 @@ void bench_rec_complete(void *ctx, const struct frontend_completion *c)
 	rec->bytes[c->write] += c->len_bytes;
 }
 
+void bench_rec_merge(struct bench_rec *all, const struct bench_rec *lr,
+		     unsigned int lane)
+{
+	static struct hist both; /* 30 KiB: not on the stack */
+	struct bench_lane_rec *s = &all->lane[lane];
+
+	hist_init(&both);
+	for (int d = 0; d < 2; d++) {
+		hist_merge(&all->lat[d], &lr->lat[d]);
+		hist_merge(&both, &lr->lat[d]);
+		all->bytes[d] += lr->bytes[d];
+		all->failed[d] += lr->failed[d];
+	}
+	for (int i = 0; i < SIM_STAGES; i++) {
+		hist_merge(&all->stage[i], &lr->stage[i]);
+		s->stage_mean_ns[i] = hist_mean(&lr->stage[i]);
+	}
+	s->ios = both.count;
+	s->failed = lr->failed[0] + lr->failed[1];
+	s->bytes = lr->bytes[0] + lr->bytes[1];
+	s->lat_mean_ns = hist_mean(&both);
+	s->lat_p99_ns = (double)hist_percentile(&both, 99);
+	if (lane >= all->nr_lanes)
+		all->nr_lanes = lane + 1;
+}
+
 /* ---- Metrics ------------------------------------------------------------ */
 
 enum { M_MAX = 200 };
@@ -182,6 +208,108 @@ static void put_backend_policies(struct metrics *ms,
 	    ratio((double)be->responses, (double)be->response_pushes));
 }
 
+/*
+ * One lane's figures, under plain names ("iops"): the JSON "lanes" array
+ * and, prefixed "laneN_", the CSV columns after the totals.  Rates are
+ * over the run's interval, which every lane shares.
+ */
+static void compute_lane(struct metrics *ms, const struct engine_result *res,
+			 const struct bench_rec *rec, unsigned int i, double t)
+{
+	static char stage_names[SIM_STAGES][40];
+	const struct engine_lane_result *l = &res->lanes[i];
+	const struct bench_lane_rec *r = &rec->lane[i];
+	const struct frontend_stats *fe = &l->fe;
+	double ios = (double)fe->ios_completed + (double)fe->ios_failed;
+	double predicted = ratio((double)r->ios, t) *
+			   (r->lat_mean_ns - ratio((double)fe->sched_lag_sum_ns,
+						   (double)fe->sched_ios)) /
+			   1e9;
+	double measured = ratio((double)fe->inflight_area_ns, t * 1e9);
+
+	ms->n = 0;
+	put(ms, "iops", ratio((double)r->ios, t));
+	put(ms, "bw_bytes_per_s", ratio((double)r->bytes, t));
+	put(ms, "lat_mean_ns", r->lat_mean_ns);
+	put(ms, "lat_p99_ns", r->lat_p99_ns);
+	put(ms, "ios_issued", (double)fe->ios_issued);
+	put(ms, "ios_completed", (double)fe->ios_completed);
+	put(ms, "ios_failed", (double)fe->ios_failed);
+	put(ms, "ios_in_flight", (double)fe->inflight);
+	put(ms, "conserved",
+	    fe->ios_issued == fe->ios_completed + fe->ios_failed &&
+		    fe->inflight == 0 && !fe->disabled && !l->be.dead);
+	put(ms, "ring_requests_per_io", ratio((double)fe->ring_requests, ios));
+	put(ms, "kicks_sent_per_io", ratio((double)fe->kicks_sent, ios));
+	put(ms, "kicks_suppressed_per_io",
+	    ratio((double)fe->kicks_suppressed, ios));
+	put(ms, "irqs_sent_per_io", ratio((double)l->be.irqs_sent, ios));
+	put(ms, "irqs_handled_per_io", ratio((double)fe->irqs, ios));
+	put(ms, "responses_per_irq",
+	    ratio((double)fe->responses, (double)fe->irqs));
+	put(ms, "ring_full_stalls", (double)fe->ring_full_stalls);
+	put(ms, "iodepth_stalls", (double)fe->iodepth_stalls);
+	put(ms, "qd_cap_stalls", (double)fe->qd_cap_stalls);
+	put(ms, "task_stalls", (double)fe->task_stalls);
+	put(ms, "frontend_cpu_us_per_io",
+	    ratio((double)l->fe_cpu_ns / 1e3, ios));
+	put(ms, "backend_cpu_us_per_io",
+	    ratio((double)l->be_cpu_ns / 1e3, ios));
+	put(ms, "filter_runs", (double)l->line.filter_runs);
+	put(ms, "irqs_claimed", (double)l->line.claimed);
+	put(ms, "irqs_spurious", (double)l->line.spurious);
+	put(ms, "spurious_per_filter_run",
+	    ratio((double)l->line.spurious, (double)l->line.filter_runs));
+	for (int k = 0; k < SIM_STAGES; k++) {
+		snprintf(stage_names[k], sizeof(stage_names[k]),
+			 "stage_%s_mean_ns", sim_stage_name(k));
+		put(ms, stage_names[k], r->stage_mean_ns[k]);
+	}
+	put(ms, "little_in_flight_predicted", predicted);
+	put(ms, "little_in_flight_measured", measured);
+	put(ms, "little_deviation_pct",
+	    measured > 0 ? 100.0 * fabs(predicted - measured) / measured : 0);
+}
+
+/*
+ * The lanes in total: how many, the balance between them, and the
+ * interrupt line.  Neutral (one lane, own line): 1, 1 and zeros.
+ */
+static void put_lanes_total(struct metrics *ms, const struct engine_result *res,
+			    const struct bench_rec *rec, double t, double ios)
+{
+	static struct metrics lm;
+	uint64_t filter_runs = 0, spurious = 0;
+	double lo = 0, hi = 0, little_max = 0;
+
+	for (unsigned int i = 0; i < res->nr_lanes; i++) {
+		filter_runs += res->lanes[i].line.filter_runs;
+		spurious += res->lanes[i].line.spurious;
+	}
+	for (unsigned int i = 0; i < rec->nr_lanes && res->nr_lanes > 1; i++) {
+		double iops, dev;
+
+		compute_lane(&lm, res, rec, i, t);
+		iops = get(&lm, "iops");
+		dev = get(&lm, "little_deviation_pct");
+		lo = i == 0 || iops < lo ? iops : lo;
+		hi = iops > hi ? iops : hi;
+		little_max = dev > little_max ? dev : little_max;
+	}
+	put(ms, "lanes", (double)res->nr_lanes);
+	put(ms, "frontend_threads", (double)res->nr_fe_threads);
+	put(ms, "lane_iops_min", lo);
+	put(ms, "lane_iops_max", hi);
+	put(ms, "lane_little_deviation_max_pct", little_max);
+	put(ms, "line_interrupts_per_io",
+	    ratio((double)res->line.interrupts, ios));
+	put(ms, "filter_runs_per_io", ratio((double)filter_runs, ios));
+	put(ms, "spurious_per_line_irq",
+	    ratio((double)spurious, (double)res->line.interrupts));
+	put(ms, "unclaimed_per_line_irq",
+	    ratio((double)res->line.unclaimed, (double)res->line.interrupts));
+}
+
 static void compute(struct metrics *ms, const struct engine_result *res,
 		    const struct bench_rec *rec)
 {
@@ -304,6 +432,7 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "sched_lag_max_ns", (double)fe->sched_lag_max_ns);
 
 	put_backend_policies(ms, res, ios);
+	put_lanes_total(ms, res, rec, t, ios);
 }
 
 bool bench_report_conserved(const struct engine_result *res)
@@ -317,25 +446,43 @@ bool bench_report_conserved(const struct engine_result *res)
 
 /* ---- The verdict ---------------------------------------------------------- */
 
+/* The iodepth of every lane together: per lane, or each job's own. */
+static unsigned int lanes_iodepth(const struct bench_config *cfg,
+				  const struct engine_result *res,
+				  const struct bench_rec *rec)
+{
+	unsigned int sum = 0;
+
+	if (res->nr_lanes <= 1)
+		return cfg->iodepth;
+	for (unsigned int i = 0; i < res->nr_lanes; i++)
+		sum += rec->lane[i].iodepth ? rec->lane[i].iodepth :
+					      cfg->iodepth;
+	return sum;
+}
+
 static enum bench_bottleneck verdict(const struct bench_config *cfg,
 				     const struct engine_result *res,
+				     const struct bench_rec *rec,
 				     const struct metrics *ms, char *buf,
 				     size_t len)
 {
+	unsigned int lanes = res->nr_lanes > 1 ? res->nr_lanes : 1;
 	struct bench_verdict_in in = {
 		.iops = get(ms, "iops"),
 		.lat_mean_ns = get(ms, "lat_mean_ns"),
 		.inflight_mean = get(ms, "little_in_flight_measured"),
-		.iodepth = cfg->iodepth,
-		.qd_cap = cfg->qd_cap,
-		.ring_entries = ring_entries(cfg->ring_order),
+		/* Several lanes: the verdict judges their sums. */
+		.iodepth = lanes_iodepth(cfg, res, rec),
+		.qd_cap = cfg->qd_cap * lanes,
+		.ring_entries = ring_entries(cfg->ring_order) * lanes,
 		.coalesce = cfg->irq_coalesce,
 		.coalesce_ns = (double)cfg->irq_coalesce_ns,
 		.evtchn_latency_ns = (double)cfg->evtchn_latency_ns,
 		.ring_full_stalls = get(ms, "ring_full_stalls"),
 		.qd_cap_stalls = get(ms, "qd_cap_stalls"),
 		.task_stalls = get(ms, "task_stalls"),
-		.tasks = cfg->tasks,
+		.tasks = cfg->tasks * lanes,
 		.sleeps = get(ms, "kick_sleeps") + get(ms, "irq_sleeps"),
 		.ring_requests_per_io = get(ms, "ring_requests_per_io"),
 		.failed = !bench_report_conserved(res) || res->fe.ios_failed,
@@ -410,9 +557,37 @@ static const char *engine_name(const struct bench_config *cfg)
 	return cfg->engine == BENCH_ENGINE_VIRTUAL ? "virtual" : "thread";
 }
 
+/* Several lanes: "lanes": [ { per-lane metrics }, ... ] after "metrics". */
+static void report_json_lanes(FILE *out, const struct engine_result *res,
+			      const struct bench_rec *rec,
+			      const struct metrics *ms)
+{
+	static struct metrics lm;
+	double t = get(ms, "elapsed_ns") / 1e9;
+
+	if (res->nr_lanes <= 1 || rec->nr_lanes != res->nr_lanes)
+		return;
+	fprintf(out, ",\n  \"lanes\": [");
+	for (unsigned int i = 0; i < res->nr_lanes; i++) {
+		compute_lane(&lm, res, rec, i, t);
+		fprintf(out, "%s\n    {\n      \"lane\": %u", i ? "," : "", i);
+		if (rec->lane[i].job[0]) {
+			fprintf(out, ",\n      \"job\": ");
+			json_string(out, rec->lane[i].job);
+		}
+		for (unsigned int k = 0; k < lm.n; k++) {
+			fprintf(out, ",\n      \"%s\": ", lm.m[k].name);
+			json_number(out, lm.m[k].value);
+		}
+		fprintf(out, "\n    }");
+	}
+	fprintf(out, "\n  ]");
+}
+
 static void report_json(FILE *out, const struct bench_config *cfg,
 			const struct engine_result *res,
-			const struct metrics *ms, const char *when)
+			const struct bench_rec *rec, const struct metrics *ms,
+			const char *when)
 {
 	const struct bench_opt *o;
 	char buf[BENCH_PATH_MAX + 32];
@@ -437,10 +612,13 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 		fprintf(out, "%s\n    \"%s\": ", i ? "," : "", ms->m[i].name);
 		json_number(out, ms->m[i].value);
 	}
+	fprintf(out, "\n  }");
+	report_json_lanes(out, res, rec, ms);
 	fprintf(out,
-		"\n  },\n  \"verdict\": {\n    \"bottleneck\": \"%s\",\n"
+		",\n  \"verdict\": {\n    \"bottleneck\": \"%s\",\n"
 		"    \"text\": ",
-		bench_bottleneck_name(verdict(cfg, res, ms, buf, sizeof(buf))));
+		bench_bottleneck_name(
+			verdict(cfg, res, rec, ms, buf, sizeof(buf))));
 	json_string(out, buf);
 	fprintf(out, "\n  },\n  \"conserved\": %s,\n",
 		bench_report_conserved(res) ? "true" : "false");
@@ -453,9 +631,42 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 	fprintf(out, "\n}\n");
 }
 
+static void csv_number(FILE *out, double v)
+{
+	if (v == floor(v) && fabs(v) < 9e15)
+		fprintf(out, ",%.0f", v);
+	else
+		fprintf(out, ",%.6g", v);
+}
+
+/*
+ * Several lanes: each lane's metrics as columns "laneN_NAME" after the
+ * totals; the header row (@header) or the values.
+ */
+static void report_csv_lanes(FILE *out, const struct engine_result *res,
+			     const struct bench_rec *rec,
+			     const struct metrics *ms, bool header)
+{
+	static struct metrics lm;
+	double t = get(ms, "elapsed_ns") / 1e9;
+
+	if (res->nr_lanes <= 1 || rec->nr_lanes != res->nr_lanes)
+		return;
+	for (unsigned int i = 0; i < res->nr_lanes; i++) {
+		compute_lane(&lm, res, rec, i, t);
+		for (unsigned int k = 0; k < lm.n; k++) {
+			if (header)
+				fprintf(out, ",lane%u_%s", i, lm.m[k].name);
+			else
+				csv_number(out, lm.m[k].value);
+		}
+	}
+}
+
 static void report_csv(FILE *out, const struct bench_config *cfg,
 		       const struct engine_result *res,
-		       const struct metrics *ms, const char *when)
+		       const struct bench_rec *rec, const struct metrics *ms,
+		       const char *when)
 {
 	const struct bench_opt *o;
 	char buf[BENCH_PATH_MAX + 32];
@@ -465,6 +676,7 @@ static void report_csv(FILE *out, const struct bench_config *cfg,
 		fprintf(out, ",%s", o->name);
 	for (unsigned int i = 0; i < ms->n; i++)
 		fprintf(out, ",%s", ms->m[i].name);
+	report_csv_lanes(out, res, rec, ms, true);
 	fprintf(out, "\n%d,%s,%s,%s,%d", BENCH_REPORT_SCHEMA, BENCH_VERSION,
 		when, engine_name(cfg), bench_report_conserved(res));
 	bench_opt_for_each(o) {
@@ -479,14 +691,9 @@ static void report_csv(FILE *out, const struct bench_config *cfg,
 			fprintf(out, ",%s", buf);
 		}
 	}
-	for (unsigned int i = 0; i < ms->n; i++) {
-		double v = ms->m[i].value;
-
-		if (v == floor(v) && fabs(v) < 9e15)
-			fprintf(out, ",%.0f", v);
-		else
-			fprintf(out, ",%.6g", v);
-	}
+	for (unsigned int i = 0; i < ms->n; i++)
+		csv_number(out, ms->m[i].value);
+	report_csv_lanes(out, res, rec, ms, false);
 	fputc('\n', out);
 }
 
@@ -595,6 +802,103 @@ static void text_policies(FILE *out, const struct bench_config *cfg,
 			get(ms, "responses_per_push"));
 }
 
+/*
+ * Several lanes: a line per queue or device with its share, the stage
+ * means per lane, and for devices the interrupt line.
+ */
+static void text_lanes(FILE *out, const struct bench_config *cfg,
+		       const struct engine_result *res,
+		       const struct bench_rec *rec, const struct metrics *ms)
+{
+	static struct metrics lm;
+	double t = get(ms, "elapsed_ns") / 1e9;
+	bool queues = cfg->queues > 1;
+	bool shared = cfg->irq_line == BENCH_IRQ_LINE_SHARED;
+	char a[16];
+
+	if (res->nr_lanes <= 1 && !shared)
+		return;
+	if (queues)
+		fprintf(out,
+			"  queues: %u, a frontend thread (vCPU) each, iodepth "
+			"%u per queue\n",
+			res->nr_lanes, cfg->iodepth);
+	else
+		fprintf(out,
+			"  devices: %u on one frontend thread, %s iodepth; "
+			"interrupt line %s",
+			res->nr_lanes,
+			rec->lane[0].job[0] ? "each its job's" : "the same",
+			shared ? "shared" : "own");
+	if (!queues && shared)
+		fprintf(out,
+			" (filter %.2f us): %.3f interrupts/IO, %.3f spurious "
+			"filter runs/interrupt, %.3f unclaimed/interrupt\n",
+			(double)cfg->irq_filter_cost_ns / 1e3,
+			get(ms, "line_interrupts_per_io"),
+			get(ms, "spurious_per_line_irq"),
+			get(ms, "unclaimed_per_line_irq"));
+	else if (!queues)
+		fprintf(out, " per device: %.3f interrupts/IO\n",
+			get(ms, "line_interrupts_per_io"));
+	if (rec->nr_lanes != res->nr_lanes)
+		return;
+	fprintf(out, "    %-5s %7s %9s %9s %8s %8s %7s %15s %11s %8s%s\n",
+		"lane", "IOPS", "lat avg", "p99 (us)", "kicks/IO", "irqs/IO",
+		"rsp/irq", "stalls r/d/c/t", "cpu fe/be", "little",
+		shared ? "  filter runs/claimed/spurious" : "");
+	for (unsigned int i = 0; i < res->nr_lanes; i++) {
+		char stalls[48], cpu[32];
+
+		compute_lane(&lm, res, rec, i, t);
+		snprintf(stalls, sizeof(stalls), "%.0f/%.0f/%.0f/%.0f",
+			 get(&lm, "ring_full_stalls"),
+			 get(&lm, "iodepth_stalls"), get(&lm, "qd_cap_stalls"),
+			 get(&lm, "task_stalls"));
+		snprintf(cpu, sizeof(cpu), "%.2f/%.2f",
+			 get(&lm, "frontend_cpu_us_per_io"),
+			 get(&lm, "backend_cpu_us_per_io"));
+		fprintf(out,
+			"    %s%-*u %7s %9.1f %9.1f %8.3f %8.3f %7.1f %15s "
+			"%11s %7.3f%%",
+			queues ? "q" : "dev", queues ? 4 : 2, i,
+			human(get(&lm, "iops"), a, sizeof(a)),
+			get(&lm, "lat_mean_ns") / 1e3,
+			get(&lm, "lat_p99_ns") / 1e3,
+			get(&lm, "kicks_sent_per_io"),
+			get(&lm, "irqs_handled_per_io"),
+			get(&lm, "responses_per_irq"), stalls, cpu,
+			get(&lm, "little_deviation_pct"));
+		if (shared)
+			fprintf(out, "  %.0f/%.0f/%.0f",
+				get(&lm, "filter_runs"),
+				get(&lm, "irqs_claimed"),
+				get(&lm, "irqs_spurious"));
+		if (rec->lane[i].job[0])
+			fprintf(out, "  job '%s'", rec->lane[i].job);
+		fprintf(out, "%s\n", get(&lm, "conserved") ? "" : "  LOST I/O");
+	}
+	fprintf(out, "    stage means per lane (usec):");
+	for (int k = 0; k < SIM_STAGES; k++)
+		fprintf(out, " %s", sim_stage_name(k));
+	fputc('\n', out);
+	for (unsigned int i = 0; i < res->nr_lanes; i++) {
+		fprintf(out, "    %s%-*u", queues ? "q" : "dev", queues ? 4 : 2,
+			i);
+		for (int k = 0; k < SIM_STAGES; k++)
+			fprintf(out, " %.1f",
+				rec->lane[i].stage_mean_ns[k] / 1e3);
+		fputc('\n', out);
+	}
+	if (queues)
+		fprintf(out,
+			"    cpu fe: each queue's vCPU; the totals above add "
+			"the lanes\n");
+	else
+		fprintf(out, "    cpu fe: 0 per device, the one vCPU is in the "
+			     "totals above\n");
+}
+
 static void opt(FILE *out, const struct bench_config *cfg, const char *name)
 {
 	const struct bench_opt *o = bench_opt_find(name);
@@ -603,8 +907,6 @@ static void opt(FILE *out, const struct bench_config *cfg, const char *name)
 	bench_opt_format(cfg, o, buf, sizeof(buf));
 	fprintf(out, " %s=%s", name, buf);
 }
-
-static void opt(FILE *out, const struct bench_config *cfg, const char *name);
 
 /* The virtual engine's costs and device model, on their own line. */
 static void text_virtual(FILE *out, const struct bench_config *cfg)
@@ -730,6 +1032,7 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		get(ms, "irq_lag_max_ns") / 1e3, get(ms, "kick_sleeps"),
 		get(ms, "irq_sleeps"));
 	text_policies(out, cfg, ms);
+	text_lanes(out, cfg, res, rec, ms);
 	fprintf(out, "  stages (usec, mean/p99):");
 	for (int i = 0; i < SIM_STAGES; i++) {
 		char name[40];
@@ -780,7 +1083,7 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	{
 		char buf[512];
 		enum bench_bottleneck b =
-			verdict(cfg, res, ms, buf, sizeof(buf));
+			verdict(cfg, res, rec, ms, buf, sizeof(buf));
 
 		fprintf(out, "  verdict (%s): %s\n", bench_bottleneck_name(b),
 			buf);
@@ -798,10 +1101,10 @@ void bench_report(FILE *out, const struct bench_config *cfg,
 	compute(&ms, res, rec);
 	switch (cfg->output_format) {
 	case BENCH_OUTPUT_JSON:
-		report_json(out, cfg, res, &ms, when);
+		report_json(out, cfg, res, rec, &ms, when);
 		break;
 	case BENCH_OUTPUT_CSV:
-		report_csv(out, cfg, res, &ms, when);
+		report_csv(out, cfg, res, rec, &ms, when);
 		break;
 	default:
 		report_text(out, cfg, res, rec, &ms, when);

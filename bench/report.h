@@ -26,6 +26,15 @@
  */
 #define BENCH_REPORT_SCHEMA 2
 
+/* One lane's latency summary, kept by bench_rec_merge(). */
+struct bench_lane_rec {
+	char job[64];	      /* the job file's job it runs, or "" */
+	unsigned int iodepth; /* the job's; 0: the run's */
+	uint64_t ios, failed, bytes;
+	double lat_mean_ns, lat_p99_ns;
+	double stage_mean_ns[SIM_STAGES];
+};
+
 /* What the completion callback gathers: one histogram per direction. */
 struct bench_rec {
 	struct hist lat[2];	       /* [0] reads, [1] writes */
@@ -38,12 +47,22 @@ struct bench_rec {
 	 * path as cheap as before (its mean and p99 still read 0).
 	 */
 	bool skip_handoff;
+	/* Several lanes: each one's summary (bench_rec_merge()). */
+	unsigned int nr_lanes;
+	struct bench_lane_rec lane[ENGINE_MAX_LANES];
 };
 
 void bench_rec_init(struct bench_rec *rec);
 
 /* The frontend_complete_fn that fills a struct bench_rec. */
 void bench_rec_complete(void *rec, const struct frontend_completion *c);
+
+/*
+ * Adds the recorder of lane @lane to @all and keeps its summary in
+ * all->lane[@lane].  After the run.
+ */
+void bench_rec_merge(struct bench_rec *all, const struct bench_rec *lane_rec,
+		     unsigned int lane);
 
 /*
  * Writes the report of a finished run to @out in the configured format.

@@ -169,6 +169,53 @@ static int backend_policy_config(const struct bench_config *cfg,
 }
 
 /*
+ * Multi-queue and devices on an interrupt line (docs/design.md): the
+ * engine checks the combinations too; here they are refused with the
+ * options' names.  --irq-filter-cost with own lines is accepted and
+ * unused (no filter runs), so that a sweep can cross irq-line with it.
+ */
+static int lanes_config(const struct bench_config *cfg,
+			struct engine_config *ec, char *err, size_t err_len)
+{
+	if (cfg->queues > 1 && cfg->devices > 1) {
+		snprintf(err, err_len,
+			 "--queues=%u with --devices=%u: give several queues "
+			 "or several devices, not both",
+			 cfg->queues, cfg->devices);
+		return -EINVAL;
+	}
+	if (cfg->irq_line == BENCH_IRQ_LINE_SHARED && cfg->queues > 1) {
+		snprintf(err, err_len,
+			 "--irq-line=shared with --queues=%u: each queue has "
+			 "its own vCPU and interrupt (a shared line is for "
+			 "--devices)",
+			 cfg->queues);
+		return -EINVAL;
+	}
+	if (cfg->irq_line == BENCH_IRQ_LINE_SHARED &&
+	    cfg->completion == BENCH_COMPLETION_DEFERRED) {
+		snprintf(err, err_len,
+			 "--irq-line=shared with --completion=deferred: the "
+			 "filter reads the ring the deferred worker consumes "
+			 "(allowed: --completion=irq)");
+		return -EINVAL;
+	}
+	if (cfg->read_iolog[0] && cfg->queues * cfg->devices > 1) {
+		snprintf(err, err_len,
+			 "--read_iolog: a trace is one stream; replay it with "
+			 "--queues=1 --devices=1");
+		return -EINVAL;
+	}
+	ec->queues = cfg->queues;
+	ec->devices = cfg->devices;
+	ec->irq_line = cfg->irq_line == BENCH_IRQ_LINE_SHARED ?
+			       ENGINE_IRQ_SHARED :
+			       ENGINE_IRQ_OWN;
+	ec->irq_filter_cost_ns = cfg->irq_filter_cost_ns;
+	return 0;
+}
+
+/*
  * With --wait=spin every thread polls; with the policy workers there may
  * be more of them than CPUs, and then they take turns by the scheduler's
  * time slice: the run measures the scheduler (docs/policies.md).
@@ -176,8 +223,14 @@ static int backend_policy_config(const struct bench_config *cfg,
 static void warn_spinners(const struct bench_config *cfg)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	long threads = 2 + (cfg->submit_path == BENCH_SUBMIT_PATH_WORKER) +
+	long workers = (cfg->submit_path == BENCH_SUBMIT_PATH_WORKER) +
 		       (cfg->completion == BENCH_COMPLETION_DEFERRED);
+	long lanes = (long)cfg->queues * cfg->devices;
+	/*
+	 * Per lane a backend and the policy workers; a frontend thread per
+	 * queue, or one for all the devices.
+	 */
+	long threads = lanes * (1 + workers) + (long)cfg->queues;
 
 	if (cfg->wait_mode == BENCH_WAIT_SPIN && cpus > 0 && threads > cpus)
 		fprintf(stderr,
@@ -206,7 +259,8 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->coalesce_ns = cfg->irq_coalesce_ns;
 	ec->submit_per_request = cfg->backend_submit == BENCH_SUBMIT_REQUEST;
 	ec->indirect_segments = cfg->indirect_segments;
-	if (policy_config(cfg, ec, err, err_len))
+	if (policy_config(cfg, ec, err, err_len) ||
+	    lanes_config(cfg, ec, err, err_len))
 		return -EINVAL;
 	if (backend_policy_config(cfg, ec, err, err_len))
 		return -EINVAL;
@@ -404,7 +458,8 @@ static void usage(FILE *out)
 		"Runs one workload through the modelled Xen block frontend, "
 		"shared ring,\nevent channel and backend to a target, and "
 		"reports what happened.\nA fio-style JOBFILE runs its jobs "
-		"one after another; options given\non the command line "
+		"(and numjobs clones) concurrently, each\na device, up to "
+		"each stonewall; options given on the command line\n"
 		"override the file's.\nExit status: 0 all I/O accounted, 1 "
 		"I/O lost or failed, 2 bad input,\n130 interrupted.\n"
 		"\noptions:\n");
@@ -500,34 +555,69 @@ static int resolve_pct(struct bench_config *cfg, char *err, size_t err_len)
 
 /* What the jobs of a job file add up to. */
 struct job_sum {
-	unsigned int jobs;
+	unsigned int jobs, groups;
 	uint64_t ios, bytes, failed;
 	uint64_t elapsed_ns; /* the jobs' times, one after another */
 };
 
 /*
- * Runs one configuration and reports it to @out, adding it to @sum (or
- * NULL).  Returns the exit status of this run.
+ * Concurrent jobs: each job's own workload and iodepth (struct
+ * engine_job), and a target large enough for every job's region.  The
+ * jobs are resolved and checked, their common model options already
+ * agreed (check_group()).
  */
-/*
- * Runs one configuration with the trace it names (if any) and reports
- * nothing.  Returns 0, 1 when a replay stopped on a malformed trace line
- * (the run itself is valid and reported), or -errno with a reason.
- */
-int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
-		     struct engine_result *res, struct bench_rec *rec,
-		     char *err, size_t err_len)
+static int jobs_config(const struct bench_config *jobs, unsigned int n,
+		       struct engine_config *ec, struct engine_job *ej,
+		       char *err, size_t err_len)
 {
-	struct bench_config resolved = *cfg_in, *cfg = &resolved;
+	static struct engine_config one;
+
+	for (unsigned int k = 0; k < n; k++) {
+		uint64_t end = jobs[k].offset_bytes + jobs[k].size_bytes;
+
+		if (bench_engine_config(&jobs[k], &one, err, err_len))
+			return -EINVAL;
+		ej[k].workload = one.workload;
+		ej[k].iodepth = jobs[k].iodepth;
+		if (end > ec->target_cfg.size_bytes)
+			ec->target_cfg.size_bytes = end;
+	}
+	ec->jobs = ej;
+	return 0;
+}
+
+/*
+ * Runs @base, or with @n > 0 the concurrent jobs @jobs[0..n) as the
+ * devices of @base (their workloads, its model), with the trace it names
+ * (if any), and reports nothing.  Returns 0, 1 when a replay stopped on a
+ * malformed trace line (the run itself is valid and reported), or -errno
+ * with a reason.
+ */
+static int run_configs(const struct bench_config *base,
+		       const struct bench_config *jobs_in, unsigned int n,
+		       atomic_bool *interrupt, struct engine_result *res,
+		       struct bench_rec *rec, char *err, size_t err_len)
+{
+	static struct bench_config jobs[ENGINE_MAX_LANES];
+	static struct engine_job ej[ENGINE_MAX_LANES];
+	struct bench_config resolved = *base, *cfg = &resolved;
 	struct engine_config ec;
 	struct vengine_config vc;
 	struct wl_trace *trace = NULL;
 	struct wl_trace_stats ts;
+	struct bench_rec *lane_recs = NULL;
+	unsigned int nr_lanes;
 	int rc;
 
 	rc = resolve_pct(cfg, err, err_len);
 	if (rc == 0)
 		rc = bench_config_check(cfg, err, err_len);
+	for (unsigned int k = 0; k < n && rc == 0; k++) {
+		jobs[k] = jobs_in[k];
+		rc = resolve_pct(&jobs[k], err, err_len);
+		if (rc == 0)
+			rc = bench_config_check(&jobs[k], err, err_len);
+	}
 	if (rc == 0)
 		rc = bench_engine_config(cfg, &ec, err, err_len);
 	if (rc == 0)
@@ -547,10 +637,20 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 			 "null, mem)");
 		rc = -EINVAL;
 	}
+	if (rc == 0 && cfg->engine == BENCH_ENGINE_VIRTUAL &&
+	    cfg->queues * cfg->devices > 1) {
+		snprintf(err, err_len,
+			 "--engine=virtual with --queues=%u --devices=%u: the "
+			 "virtual engine runs one lane (allowed: --queues=1 "
+			 "--devices=1, or --engine=thread)",
+			 cfg->queues, cfg->devices);
+		rc = -EINVAL;
+	}
+	if (rc == 0 && n)
+		rc = jobs_config(jobs, n, &ec, ej, err, err_len);
 	if (rc == 0 && cfg->target == BENCH_TARGET_URING)
-		rc = bench_layout_file(cfg->filename,
-				       cfg->offset_bytes + cfg->size_bytes, err,
-				       err_len);
+		rc = bench_layout_file(cfg->filename, ec.target_cfg.size_bytes,
+				       err, err_len);
 	if (rc == 0)
 		rc = open_trace(cfg, &trace, err, err_len);
 	if (rc < 0)
@@ -569,10 +669,34 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 	ec.complete = bench_rec_complete;
 	ec.complete_ctx = rec;
 	ec.interrupt = interrupt;
+	/*
+	 * Several lanes: a recorder each (the queues complete on their own
+	 * threads), merged after the run.
+	 */
+	nr_lanes = cfg->queues * cfg->devices;
+	if (nr_lanes > 1) {
+		lane_recs = calloc(nr_lanes, sizeof(*lane_recs));
+		if (!lane_recs) {
+			snprintf(err, err_len, "out of memory");
+			wl_trace_close(trace);
+			return -ENOMEM;
+		}
+		for (unsigned int i = 0; i < nr_lanes; i++) {
+			bench_rec_init(&lane_recs[i]);
+			lane_recs[i].skip_handoff = rec->skip_handoff;
+			ec.lane_ctx[i] = &lane_recs[i];
+		}
+	}
 	if (cfg->engine == BENCH_ENGINE_VIRTUAL)
 		rc = vengine_run(&ec, &vc, res, NULL, err, err_len);
 	else
 		rc = engine_run(&ec, res, err, err_len);
+	if (lane_recs) {
+		if (rc == 0)
+			for (unsigned int i = 0; i < nr_lanes; i++)
+				bench_rec_merge(rec, &lane_recs[i], i);
+		free(lane_recs);
+	}
 	if (trace) {
 		wl_trace_stats(trace, &ts);
 		fprintf(stderr,
@@ -598,12 +722,21 @@ int bench_run_config(const struct bench_config *cfg_in, atomic_bool *interrupt,
 	return rc;
 }
 
+int bench_run_config(const struct bench_config *cfg, atomic_bool *interrupt,
+		     struct engine_result *res, struct bench_rec *rec,
+		     char *err, size_t err_len)
+{
+	return run_configs(cfg, NULL, 0, interrupt, res, rec, err, err_len);
+}
+
 /*
- * Runs one configuration and reports it to @out, adding it to @sum (or
+ * Runs one configuration, or the concurrent jobs @jobs[0..n) named
+ * @names as its devices, and reports it to @out, adding it to @sum (or
  * NULL).  Returns the exit status of this run.
  */
-static int run_one(const struct bench_config *cfg_in, FILE *out,
-		   struct job_sum *sum)
+static int run_group(const struct bench_config *cfg_in,
+		     const struct bench_config *jobs, unsigned int n,
+		     const char *const *names, FILE *out, struct job_sum *sum)
 {
 	struct bench_config resolved = *cfg_in, *cfg = &resolved;
 	static struct engine_result res;
@@ -621,7 +754,8 @@ static int run_one(const struct bench_config *cfg_in, FILE *out,
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	started = (int64_t)time(NULL);
-	rc = bench_run_config(cfg, &interrupted, &res, &rec, err, sizeof(err));
+	rc = run_configs(cfg, jobs, n, &interrupted, &res, &rec, err,
+			 sizeof(err));
 	signal(SIGINT, SIG_DFL);
 	if (rc < 0) {
 		fprintf(stderr, "blkring run: %s\n", err);
@@ -629,9 +763,15 @@ static int run_one(const struct bench_config *cfg_in, FILE *out,
 	}
 	if (rc == 1)
 		status = BENCH_EXIT_USAGE;
+	for (unsigned int k = 0; k < n && k < rec.nr_lanes; k++) {
+		snprintf(rec.lane[k].job, sizeof(rec.lane[k].job), "%s",
+			 names[k]);
+		rec.lane[k].iodepth = jobs[k].iodepth;
+	}
 	bench_report(out, cfg, &res, &rec, started);
 	if (sum) {
-		sum->jobs++;
+		sum->jobs += n ? n : 1;
+		sum->groups++;
 		sum->ios += res.fe.ios_completed;
 		sum->failed += res.fe.ios_failed;
 		sum->bytes += rec.bytes[0] + rec.bytes[1];
@@ -654,70 +794,206 @@ static int run_one(const struct bench_config *cfg_in, FILE *out,
 		     res.fe.ios_failed ? BENCH_EXIT_FAILED : BENCH_EXIT_OK);
 }
 
+static int run_one(const struct bench_config *cfg, FILE *out,
+		   struct job_sum *sum)
+{
+	return run_group(cfg, NULL, 0, NULL, out, sum);
+}
+
+/*
+ * The options a job of a concurrent group may set for itself: its
+ * workload.  Everything else is the model the jobs share (one engine run,
+ * one target) and must agree.
+ */
+static bool per_job_option(const char *name)
+{
+	static const char *const names[] = {
+		"rw",
+		"bs",
+		"iodepth",
+		"size",
+		"io_size",
+		"rwmixread",
+		"randseed",
+		"offset",
+		"norandommap",
+		"bsrange",
+		"bssplit",
+		"random_distribution",
+		"rate_iops",
+		"rate_process",
+		"thinktime",
+		"thinktime_spin",
+		"thinktime_blocks",
+		"devices",
+	};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Checks that the jobs of a concurrent group can share one run: each a
+ * single device with no trace, and every model option the same as the
+ * first job's.  Returns 0, or -EINVAL with a reason in @err.
+ */
+static int check_group(const struct bench_config *jobs, unsigned int n,
+		       const char *const *names, char *err, size_t err_len)
+{
+	static char a[BENCH_PATH_MAX + 32], b[BENCH_PATH_MAX + 32];
+	const struct bench_opt *o;
+
+	for (unsigned int k = 0; k < n; k++) {
+		if (jobs[k].queues > 1 || jobs[k].devices > 1 ||
+		    jobs[k].read_iolog[0]) {
+			snprintf(err, err_len,
+				 "job '%s': --queues, --devices or "
+				 "--read_iolog in a job that runs concurrently "
+				 "with others (each job is one device and one "
+				 "stream; put stonewall before it to run it "
+				 "alone)",
+				 names[k]);
+			return -EINVAL;
+		}
+		bench_opt_for_each(o) {
+			if (per_job_option(o->name))
+				continue;
+			bench_opt_format(&jobs[0], o, a, sizeof(a));
+			bench_opt_format(&jobs[k], o, b, sizeof(b));
+			if (strcmp(a, b)) {
+				snprintf(err, err_len,
+					 "job '%s': --%s=%.200s, but job '%s' "
+					 "has %.200s: concurrent jobs share "
+					 "the model and the target, only "
+					 "their workload options differ (put "
+					 "stonewall before '%s' to run it "
+					 "after)",
+					 names[k], o->name, b, names[0], a,
+					 names[k]);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * The jobs from @first up to the next stonewall, each clone of numjobs
+ * one stream: fills @jobs and @names, returns how many (at most
+ * ENGINE_MAX_LANES, else -E2BIG) or -EINVAL with a reason.  *@next is
+ * the job after the group.
+ */
+static int load_group(const struct bench_jobfile *jf, size_t first, int argc,
+		      char **argv, struct bench_config *jobs,
+		      const char **names, size_t *next, char *err,
+		      size_t err_len)
+{
+	size_t njobs = bench_jobfile_njobs(jf), end = first + 1;
+	unsigned int n = 0;
+	int first_arg;
+
+	while (end < njobs && !bench_jobfile_stonewall(jf, end))
+		end++;
+	*next = end;
+	for (size_t i = first; i < end; i++) {
+		unsigned int clones = bench_jobfile_numjobs(jf, i);
+
+		for (unsigned int c = 0; c < clones; c++) {
+			if (n == ENGINE_MAX_LANES) {
+				snprintf(err, err_len,
+					 "jobs '%s' to '%s' (with numjobs) "
+					 "make more than %u concurrent streams "
+					 "(allowed: %u; lower numjobs or put "
+					 "stonewall between jobs)",
+					 bench_jobfile_job_name(jf, first),
+					 bench_jobfile_job_name(jf, end - 1),
+					 ENGINE_MAX_LANES, ENGINE_MAX_LANES);
+				return -E2BIG;
+			}
+			if (bench_config_default(&jobs[n]) < 0 ||
+			    bench_jobfile_apply(jf, i, &jobs[n], err, err_len) <
+				    0 ||
+			    bench_opts_parse(argc, argv, &jobs[n], &first_arg,
+					     err, err_len) < 0)
+				return -EINVAL;
+			/* fio: each clone its own stream. */
+			jobs[n].seed += c;
+			names[n++] = bench_jobfile_job_name(jf, i);
+		}
+	}
+	return (int)n;
+}
+
 static int run_jobfile(const char *path, int argc, char **argv, FILE *out)
 {
+	static struct bench_config jobs[ENGINE_MAX_LANES];
+	const char *names[ENGINE_MAX_LANES];
 	struct bench_jobfile *jf;
-	struct bench_config cfg;
+	struct bench_config base;
 	struct job_sum sum = { 0 };
 	char err[1024];
-	int status = BENCH_EXIT_OK, first_arg;
-	size_t njobs;
+	int status = BENCH_EXIT_OK, n = 0;
+	size_t njobs, next;
 
 	if (bench_jobfile_load(path, stderr, &jf, err, sizeof(err)) < 0) {
 		fprintf(stderr, "blkring run: %s\n", err);
 		return BENCH_EXIT_USAGE;
 	}
 	njobs = bench_jobfile_njobs(jf);
-	if (njobs > 1)
-		fprintf(stderr,
-			"blkring run: %s: %zu jobs run one after another "
-			"(concurrent jobs are not implemented: every job acts "
-			"as if it had stonewall)\n",
-			path, njobs);
-	for (size_t i = 0; i < njobs && status != BENCH_EXIT_INTERRUPTED; i++) {
-		unsigned int clones = bench_jobfile_numjobs(jf, i);
-
-		if (clones > 1)
-			fprintf(stderr,
-				"blkring run: job '%s': numjobs=%u clones run "
-				"one after another, seeds randseed+0..%u "
-				"(concurrent clones are not implemented)\n",
-				bench_jobfile_job_name(jf, i), clones,
-				clones - 1);
-		for (unsigned int c = 0; c < clones; c++) {
-			if (bench_config_default(&cfg) < 0 ||
-			    bench_jobfile_apply(jf, i, &cfg, err, sizeof(err)) <
-				    0 ||
-			    bench_opts_parse(argc, argv, &cfg, &first_arg, err,
-					     sizeof(err)) < 0) {
-				fprintf(stderr, "blkring run: %s\n", err);
-				bench_jobfile_free(jf);
-				return BENCH_EXIT_USAGE;
-			}
-			cfg.seed += c;
-			if (cfg.output_format == BENCH_OUTPUT_NORMAL)
-				fprintf(out, "job '%s' (%zu of %zu)",
-					bench_jobfile_job_name(jf, i), i + 1,
-					njobs);
-			if (cfg.output_format == BENCH_OUTPUT_NORMAL)
+	for (size_t i = 0; i < njobs && status != BENCH_EXIT_INTERRUPTED;
+	     i = next) {
+		n = load_group(jf, i, argc, argv, jobs, names, &next, err,
+			       sizeof(err));
+		if (n > 1 && check_group(jobs, (unsigned int)n, names, err,
+					 sizeof(err)) < 0)
+			n = -EINVAL;
+		if (n < 0) {
+			fprintf(stderr, "blkring run: %s\n", err);
+			bench_jobfile_free(jf);
+			return BENCH_EXIT_USAGE;
+		}
+		if (jobs[0].output_format == BENCH_OUTPUT_NORMAL) {
+			if (next - i == 1)
+				fprintf(out, "job '%s' (%zu of %zu)", names[0],
+					i + 1, njobs);
+			else
 				fprintf(out,
-					clones > 1 ? ", clone %u of %u:\n" :
-						     ":\n",
-					c + 1, clones);
-			status = worse(status, run_one(&cfg, out, &sum));
-			if (interrupted)
-				break;
+					"jobs '%s' to '%s' (%zu-%zu of "
+					"%zu)",
+					names[0], names[n - 1], i + 1, next,
+					njobs);
+			fprintf(out,
+				n > 1 ? ", %d streams concurrently, each a "
+					"device on one frontend thread:\n" :
+					":\n",
+				n);
+		}
+		if (n == 1) {
+			status = worse(status, run_one(&jobs[0], out, &sum));
+		} else {
+			base = jobs[0];
+			base.devices = (unsigned int)n;
+			status = worse(status,
+				       run_group(&base, jobs, (unsigned int)n,
+						 names, out, &sum));
 		}
 	}
 	bench_jobfile_free(jf);
-	/* The sum, in the text format only: JSON and CSV stay one per job. */
-	if (sum.jobs > 1 && cfg.output_format == BENCH_OUTPUT_NORMAL) {
+	/* The sum, in the text format only: JSON and CSV stay one per run. */
+	if (sum.jobs > 1 && n > 0 &&
+	    jobs[0].output_format == BENCH_OUTPUT_NORMAL) {
 		double t = (double)sum.elapsed_ns / 1e9;
 
 		fprintf(out,
-			"all %u jobs (one after another): %llu I/Os, %llu "
-			"failed, %.1f MiB in %.3f s: IOPS=%.0f, BW=%.1fMiB/s\n",
-			sum.jobs, (unsigned long long)sum.ios,
+			"all %u jobs (%s): %llu I/Os, %llu failed, %.1f MiB "
+			"in %.3f s: IOPS=%.0f, BW=%.1fMiB/s\n",
+			sum.jobs,
+			sum.groups == 1	       ? "concurrently" :
+			sum.groups == sum.jobs ? "one after another" :
+						 "groups one after another",
+			(unsigned long long)sum.ios,
 			(unsigned long long)sum.failed,
 			(double)sum.bytes / 1048576.0, t,
 			t > 0 ? (double)sum.ios / t : 0.0,

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * The thread engine (see engine.h).  Two threads, one per actor, and the
- * caller's thread waiting for them.  All waiting and clock reading of a
- * run happens here, never in an actor.
+ * The thread engine (see engine.h).  A thread per actor: a frontend
+ * thread per vCPU (one per queue, or one for all the devices), a backend
+ * thread per lane, and the caller's thread waiting for them.  All waiting
+ * and clock reading of a run happens here, never in an actor.
  *
  * Waiting, in short: a thread with nothing to do and a notification
  * pending but not yet due (the simulated latency) sleeps until it is due
@@ -10,7 +11,9 @@
  * spins (spin).  With nothing pending, sleep and hybrid block on the
  * port's eventfd, and the backend also on its target's completion fd;
  * spin keeps polling.  Every sleep is bounded by 100 ms so that the end
- * of a run is noticed, as blkback's thread wakes every LRU_INTERVAL.
+ * of a run is noticed, as blkback's thread wakes every LRU_INTERVAL.  A
+ * frontend thread with several devices waits on all their interrupt
+ * ports at once.
  *
  * The frontend's policy threads (docs/policies.md), only when configured:
  * a submit worker (blkring-fe-sub) woken through the handoff port, and a
@@ -23,6 +26,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +37,19 @@
 
 #define SLEEP_CAP_NS 100000000ull /* 100 ms */
 
-struct engine {
-	const struct engine_config *cfg;
-	struct sim_clock clock;
+struct vcpu;
+
+/*
+ * A lane: one ring and everything on its two ends.  Set up before any
+ * thread starts; afterwards each field is used by the threads its
+ * comment names.
+ */
+struct lane {
+	struct engine *e;
+	struct vcpu *v; /* the frontend thread that drives it */
+	unsigned int idx;
+	unsigned int up; /* set-up steps done, for lane_fini() */
+	unsigned int iodepth;
 	struct blkif_sring *sring;
 	struct sim_stamps *stamps; /* per request id */
 	struct grant_table grants;
@@ -47,15 +61,38 @@ struct engine {
 	/* The frontend's policy threads and what they share. */
 	struct evtchn_port handoff, defer;
 	struct gate gate;
-	bool gated, sub_on, dpc_on;
-	pthread_t sub, dpc;
-	uint64_t fe_seen;    /* frontend thread: completions before its pass */
-	atomic_bool fe_done; /* the frontend thread has left */
-	atomic_bool be_dead; /* the backend stopped the ring */
-	uint64_t deadline_ns;
+	pthread_t back, sub, dpc;
+	bool back_on, sub_on, dpc_on; /* threads started */
+	uint64_t fe_seen; /* frontend thread: completions before its pass */
 	/* Written by each thread before it exits, read after join. */
-	uint64_t fe_cpu_ns, be_cpu_ns, fe_end_ns, sub_cpu_ns, dpc_cpu_ns;
+	uint64_t be_cpu_ns, sub_cpu_ns, dpc_cpu_ns;
+};
+
+/* A frontend thread (a guest vCPU) and the lanes it drives. */
+struct vcpu {
+	struct engine *e;
+	struct lane *lanes[ENGINE_MAX_LANES];
+	unsigned int n;
+	struct irqline line;
+	pthread_t thread;
+	bool on;
+	atomic_bool done; /* the thread has left */
+	/* Written by the thread before it exits, read after join. */
+	uint64_t cpu_ns, end_ns;
 	bool interrupted, drain_timeout;
+};
+
+struct engine {
+	const struct engine_config *cfg;
+	struct sim_clock clock;
+	bool gated, sub_on, dpc_on; /* the policies, per lane */
+	atomic_bool be_dead;	    /* a backend stopped its ring */
+	uint64_t deadline_ns;
+	uint64_t disk_bytes;
+	struct wl_config wl; /* the whole region, size resolved */
+	unsigned int nr_lanes, nr_vcpus;
+	struct lane lanes[ENGINE_MAX_LANES];
+	struct vcpu vcpus[ENGINE_MAX_LANES];
 };
 
 static uint64_t mono_ns(void)
@@ -110,21 +147,59 @@ static void sleep_until(uint64_t t_ns)
 }
 
 /*
- * Waits for @port per the policy, never past @limit_ns.  @extra_fd (or
- * -1) is a target completion fd to wake on as well; @recheck (or NULL),
- * called after the fd is cleared and before sleeping, returns true if
- * work turned up.
+ * Sleeps until @t_ns, the due time of a notification pending on one of
+ * @ports.  With one port, a plain sleep.  With several, the ports with
+ * nothing pending announce the sleep and wake it, so that another
+ * device's notification is not held up by the first one's latency.
  */
-static void wait_for(const struct engine *e, struct evtchn_port *port,
-		     int extra_fd, bool (*recheck)(void *), void *arg,
-		     uint64_t limit_ns)
+static void sleep_ports_until(struct evtchn_port *const *ports, unsigned int n,
+			      uint64_t t_ns)
+{
+	struct pollfd fds[ENGINE_MAX_LANES];
+	struct evtchn_port *begun[ENGINE_MAX_LANES];
+	unsigned int nb = 0;
+	bool asleep = true;
+	uint64_t now, timeout;
+	struct timespec ts;
+
+	if (n == 1) {
+		sleep_until(t_ns);
+		return;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		if (evtchn_due_ns(ports[i]) != EVTCHN_NEVER)
+			continue;
+		begun[nb] = ports[i];
+		fds[nb++] = (struct pollfd){ .fd = evtchn_fd(ports[i]),
+					     .events = POLLIN };
+		asleep &= evtchn_sleep_begin(ports[i]);
+	}
+	now = mono_ns();
+	if (asleep && t_ns > now) {
+		timeout = t_ns - now;
+		ts.tv_sec = (time_t)(timeout / 1000000000ull);
+		ts.tv_nsec = (long)(timeout % 1000000000ull);
+		ppoll(fds, nb, &ts, NULL);
+	}
+	for (unsigned int i = 0; i < nb; i++)
+		evtchn_sleep_end(begun[i]);
+}
+
+/*
+ * Waits for any of @ports (@n of them) per the policy, never past
+ * @limit_ns.  @extra_fd (or -1) is a target completion fd to wake on as
+ * well; @recheck (or NULL), called after the fd is cleared and before
+ * sleeping, returns true if work turned up.
+ */
+static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
+		     unsigned int n, int extra_fd, bool (*recheck)(void *),
+		     void *arg, uint64_t limit_ns)
 {
 	const struct evtchn_config *ec = &e->cfg->evtchn;
-	uint64_t now = mono_ns(), due, timeout;
-	struct pollfd fds[2] = {
-		{ .fd = evtchn_fd(port), .events = POLLIN },
-		{ .fd = extra_fd, .events = POLLIN },
-	};
+	uint64_t now = mono_ns(), due = EVTCHN_NEVER, timeout;
+	struct pollfd fds[ENGINE_MAX_LANES + 1];
+	unsigned int nfds = 0;
+	bool asleep = true;
 	struct timespec ts;
 
 	/* Polling the ring means no notification will come: spin. */
@@ -133,20 +208,35 @@ static void wait_for(const struct engine *e, struct evtchn_port *port,
 		cpu_relax();
 		return;
 	}
-	due = evtchn_due_ns(port);
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t d = evtchn_due_ns(ports[i]);
+
+		if (d < due)
+			due = d;
+	}
 	if (due != EVTCHN_NEVER) {
 		/* Pending but not yet due: the simulated latency. */
 		if (ec->wait == EVTCHN_WAIT_HYBRID) {
 			if (due > now + ec->hybrid_margin_ns)
-				sleep_until(due - ec->hybrid_margin_ns);
+				sleep_ports_until(ports, n,
+						  due - ec->hybrid_margin_ns);
 			else
 				cpu_relax();
 		} else if (due > now) {
-			sleep_until(due);
+			sleep_ports_until(ports, n, due);
 		}
 		return;
 	}
-	if (evtchn_sleep_begin(port)) {
+	/* Every port announces the sleep; one found pending cancels it. */
+	for (unsigned int i = 0; i < n; i++) {
+		asleep &= evtchn_sleep_begin(ports[i]);
+		fds[nfds++] = (struct pollfd){ .fd = evtchn_fd(ports[i]),
+					       .events = POLLIN };
+	}
+	if (extra_fd >= 0)
+		fds[nfds++] =
+			(struct pollfd){ .fd = extra_fd, .events = POLLIN };
+	if (asleep) {
 		bool work = false;
 
 		if (extra_fd >= 0)
@@ -159,10 +249,18 @@ static void wait_for(const struct engine *e, struct evtchn_port *port,
 				timeout = SLEEP_CAP_NS;
 			ts.tv_sec = (time_t)(timeout / 1000000000ull);
 			ts.tv_nsec = (long)(timeout % 1000000000ull);
-			ppoll(fds, extra_fd >= 0 ? 2 : 1, &ts, NULL);
+			ppoll(fds, nfds, &ts, NULL);
 		}
 	}
-	evtchn_sleep_end(port);
+	for (unsigned int i = 0; i < n; i++)
+		evtchn_sleep_end(ports[i]);
+}
+
+static void wait_for_port(const struct engine *e, struct evtchn_port *port,
+			  int extra_fd, bool (*recheck)(void *), void *arg,
+			  uint64_t limit_ns)
+{
+	wait_for(e, &port, 1, extra_fd, recheck, arg, limit_ns);
 }
 
 static void setup_thread(const struct engine *e, const char *name, int cpu)
@@ -182,6 +280,21 @@ static void setup_thread(const struct engine *e, const char *name, int cpu)
 }
 
 /*
+ * A thread's name: @one with one lane ("blkring-front"), @many and the
+ * lane's index with several ("blkring-fe3"), within the 15 characters
+ * Linux allows.
+ */
+static void thread_name(const struct engine *e, const char *one,
+			const char *many, unsigned int idx, char *buf,
+			size_t len)
+{
+	if (e->nr_lanes > 1)
+		snprintf(buf, len, "%s%u", many, idx);
+	else
+		snprintf(buf, len, "%s", one);
+}
+
+/*
  * With policy threads, another thread may complete I/Os (and so free
  * room to submit) while the frontend thread is about to sleep: its
  * announcement (seq_cst, evtchn_sleep_begin()) and this load pair with
@@ -189,22 +302,66 @@ static void setup_thread(const struct engine *e, const char *name, int cpu)
  */
 static bool frontend_recheck(void *arg)
 {
-	struct engine *e = arg;
+	struct vcpu *v = arg;
 
-	return frontend_completions(e->fe) != e->fe_seen;
+	for (unsigned int i = 0; i < v->n; i++)
+		if (frontend_completions(v->lanes[i]->fe) !=
+		    v->lanes[i]->fe_seen)
+			return true;
+	return false;
+}
+
+/* The interrupt line's view of a frontend: its filter and its handler. */
+static bool lane_filter(void *arg)
+{
+	return frontend_has_responses(((struct lane *)arg)->fe);
+}
+
+static unsigned int lane_handler(void *arg)
+{
+	return frontend_irq(((struct lane *)arg)->fe);
+}
+
+static bool vcpu_finished(const struct vcpu *v)
+{
+	for (unsigned int i = 0; i < v->n; i++)
+		if (!frontend_finished(v->lanes[i]->fe))
+			return false;
+	return true;
+}
+
+/* The earliest open-loop due time of the vCPU's frontends, or 0. */
+static uint64_t vcpu_next_due_ns(const struct vcpu *v)
+{
+	uint64_t due = 0;
+
+	for (unsigned int i = 0; i < v->n; i++) {
+		uint64_t d = frontend_next_due_ns(v->lanes[i]->fe);
+
+		if (d && (!due || d < due))
+			due = d;
+	}
+	return due;
 }
 
 static void *frontend_thread(void *arg)
 {
-	struct engine *e = arg;
+	struct vcpu *v = arg;
+	struct engine *e = v->e;
 	const struct engine_config *cfg = e->cfg;
+	struct evtchn_port *ports[ENGINE_MAX_LANES];
 	bool stopping = false;
 	uint64_t stop_ns = 0;
+	char name[16];
 
-	setup_thread(e, "blkring-front", cfg->frontend_cpu);
+	thread_name(e, "blkring-front", "blkring-fe", v->lanes[0]->idx, name,
+		    sizeof(name));
+	setup_thread(e, name, cfg->frontend_cpu);
+	for (unsigned int i = 0; i < v->n; i++)
+		ports[i] = &v->lanes[i]->irq;
 	for (;;) {
 		uint64_t now = mono_ns(), limit, due;
-		unsigned int did;
+		unsigned int did = 0;
 
 		if (!stopping) {
 			bool intr = cfg->interrupt &&
@@ -214,25 +371,30 @@ static void *frontend_thread(void *arg)
 			if (intr || now >= e->deadline_ns ||
 			    atomic_load_explicit(&e->be_dead,
 						 memory_order_relaxed)) {
-				frontend_stop(e->fe);
-				e->interrupted = intr;
+				for (unsigned int i = 0; i < v->n; i++)
+					frontend_stop(v->lanes[i]->fe);
+				v->interrupted = intr;
 				stopping = true;
 				stop_ns = now;
 			}
 		}
-		if (e->gated)
-			e->fe_seen = frontend_completions(e->fe);
-		did = frontend_submit(e->fe);
-		if (evtchn_poll(&e->irq, mono_ns()))
-			did += 1 + frontend_irq(e->fe);
-		else if (cfg->evtchn.notify == EVTCHN_NOTIFY_POLL)
-			did += frontend_reap(e->fe);
-		if (frontend_finished(e->fe))
+		for (unsigned int i = 0; i < v->n; i++) {
+			struct lane *l = v->lanes[i];
+
+			if (e->gated)
+				l->fe_seen = frontend_completions(l->fe);
+			did += frontend_submit(l->fe);
+		}
+		did += irqline_poll(&v->line, mono_ns());
+		if (cfg->evtchn.notify == EVTCHN_NOTIFY_POLL)
+			for (unsigned int i = 0; i < v->n; i++)
+				did += frontend_reap(v->lanes[i]->fe);
+		if (vcpu_finished(v))
 			break;
 		if (stopping &&
 		    (now - stop_ns > cfg->drain_timeout_ns ||
 		     atomic_load_explicit(&e->be_dead, memory_order_relaxed))) {
-			e->drain_timeout = true;
+			v->drain_timeout = true;
 			break;
 		}
 		if (did)
@@ -244,7 +406,7 @@ static void *frontend_thread(void *arg)
 		 * than the hybrid margin, spin (a sleep that short would
 		 * wake late and put the schedule behind).
 		 */
-		due = frontend_next_due_ns(e->fe);
+		due = vcpu_next_due_ns(v);
 		if (due && due < limit) {
 			if (due <= mono_ns() + cfg->evtchn.hybrid_margin_ns) {
 				cpu_relax();
@@ -252,18 +414,22 @@ static void *frontend_thread(void *arg)
 			}
 			limit = due - cfg->evtchn.hybrid_margin_ns;
 		}
-		wait_for(e, &e->irq, -1, e->gated ? frontend_recheck : NULL, e,
-			 limit);
+		wait_for(e, ports, v->n, -1, e->gated ? frontend_recheck : NULL,
+			 v, limit);
 	}
-	e->fe_end_ns = mono_ns();
-	e->fe_cpu_ns = thread_cpu_ns();
-	atomic_store_explicit(&e->fe_done, true, memory_order_release);
-	/* The backend may sleep with nothing left to do: end its wait. */
-	evtchn_wake(&e->kick);
-	if (e->sub_on)
-		evtchn_wake(&e->handoff);
-	if (e->dpc_on)
-		evtchn_wake(&e->defer);
+	v->end_ns = mono_ns();
+	v->cpu_ns = thread_cpu_ns();
+	atomic_store_explicit(&v->done, true, memory_order_release);
+	/* The backends may sleep with nothing left to do: end their wait. */
+	for (unsigned int i = 0; i < v->n; i++) {
+		struct lane *l = v->lanes[i];
+
+		evtchn_wake(&l->kick);
+		if (e->sub_on)
+			evtchn_wake(&l->handoff);
+		if (e->dpc_on)
+			evtchn_wake(&l->defer);
+	}
 	return NULL;
 }
 
@@ -272,141 +438,66 @@ static void *frontend_thread(void *arg)
  * Seq_cst: pairs with frontend_recheck() (the completions were stored
  * seq_cst before the worker left the gate).
  */
-static void wake_submitter(struct engine *e, uint64_t before)
+static void wake_submitter(struct lane *l, uint64_t before)
 {
-	if (frontend_completions(e->fe) != before &&
-	    atomic_load_explicit(&e->irq.sleeping, memory_order_seq_cst))
-		evtchn_wake(&e->irq);
+	if (frontend_completions(l->fe) != before &&
+	    atomic_load_explicit(&l->irq.sleeping, memory_order_seq_cst))
+		evtchn_wake(&l->irq);
+}
+
+static bool lane_done(const struct lane *l)
+{
+	return atomic_load_explicit(&l->v->done, memory_order_acquire);
 }
 
 /* The submit worker: puts what the frontend thread handed off on the ring. */
 static void *submit_worker_thread(void *arg)
 {
-	struct engine *e = arg;
+	struct lane *l = arg;
+	struct engine *e = l->e;
+	char name[16];
 
-	setup_thread(e, "blkring-fe-sub", e->cfg->frontend_cpu);
-	while (!atomic_load_explicit(&e->fe_done, memory_order_acquire)) {
-		uint64_t before = frontend_completions(e->fe);
+	thread_name(e, "blkring-fe-sub", "blkring-sub", l->idx, name,
+		    sizeof(name));
+	setup_thread(e, name, e->cfg->frontend_cpu);
+	while (!lane_done(l)) {
+		uint64_t before = frontend_completions(l->fe);
 
-		if (!evtchn_poll(&e->handoff, mono_ns())) {
-			wait_for(e, &e->handoff, -1, NULL, NULL, UINT64_MAX);
+		if (!evtchn_poll(&l->handoff, mono_ns())) {
+			wait_for_port(e, &l->handoff, -1, NULL, NULL,
+				      UINT64_MAX);
 			continue;
 		}
-		frontend_submit_worker(e->fe);
+		frontend_submit_worker(l->fe);
 		/* A disabled device completes everything here. */
-		wake_submitter(e, before);
+		wake_submitter(l, before);
 	}
-	e->sub_cpu_ns = thread_cpu_ns();
+	l->sub_cpu_ns = thread_cpu_ns();
 	return NULL;
 }
 
 /* The deferred worker (DPC): reaps and completes after an acknowledgement. */
 static void *dpc_thread(void *arg)
 {
-	struct engine *e = arg;
+	struct lane *l = arg;
+	struct engine *e = l->e;
+	char name[16];
 
-	setup_thread(e, "blkring-fe-dpc", e->cfg->frontend_cpu);
-	while (!atomic_load_explicit(&e->fe_done, memory_order_acquire)) {
-		uint64_t before = frontend_completions(e->fe);
+	thread_name(e, "blkring-fe-dpc", "blkring-dpc", l->idx, name,
+		    sizeof(name));
+	setup_thread(e, name, e->cfg->frontend_cpu);
+	while (!lane_done(l)) {
+		uint64_t before = frontend_completions(l->fe);
 
-		if (!evtchn_poll(&e->defer, mono_ns())) {
-			wait_for(e, &e->defer, -1, NULL, NULL, UINT64_MAX);
+		if (!evtchn_poll(&l->defer, mono_ns())) {
+			wait_for_port(e, &l->defer, -1, NULL, NULL, UINT64_MAX);
 			continue;
 		}
-		frontend_dpc(e->fe);
-		wake_submitter(e, before);
+		frontend_dpc(l->fe);
+		wake_submitter(l, before);
 	}
-	e->dpc_cpu_ns = thread_cpu_ns();
+	l->dpc_cpu_ns = thread_cpu_ns();
 	return NULL;
-}
-
-/*
- * The ports and the gate of the frontend's policies, before the actors.
- * The worker ports carry no simulated latency or cost and always notify:
- * what a hand-off costs is the real wake-up.
- */
-static int init_policies(struct engine *e, char *why, size_t why_len)
-{
-	const struct engine_config *cfg = e->cfg;
-	struct evtchn_config pc = cfg->evtchn;
-	struct gate_config gc = {
-		.kind = cfg->lock_kind,
-		.work_ns = cfg->lock_work_ns,
-		.clock = &e->clock,
-	};
-	int rc;
-
-	pc.latency_ns = 0;
-	pc.latency_max_ns = 0;
-	pc.dist = EVTCHN_LAT_FIXED;
-	pc.cost_ns = 0;
-	pc.notify = EVTCHN_NOTIFY_EVENT;
-	e->gated = cfg->lock;
-	e->sub_on = cfg->submit_path == FRONTEND_SUBMIT_WORKER;
-	e->dpc_on = cfg->completion == FRONTEND_COMPLETE_DEFERRED;
-	rc = evtchn_init(&e->handoff, &pc);
-	if (rc)
-		goto err;
-	rc = evtchn_init(&e->defer, &pc);
-	if (rc)
-		goto err_fini_handoff;
-	rc = gate_init(&e->gate, &gc);
-	if (rc)
-		goto err_fini_defer;
-	return 0;
-
-err_fini_defer:
-	evtchn_fini(&e->defer);
-err_fini_handoff:
-	evtchn_fini(&e->handoff);
-err:
-	snprintf(why, why_len, "policy threads: %s", strerror(-rc));
-	return rc;
-}
-
-static void fini_policies(struct engine *e)
-{
-	gate_fini(&e->gate);
-	evtchn_fini(&e->defer);
-	evtchn_fini(&e->handoff);
-}
-
-/* Starts the configured workers; on failure none is left running. */
-static int start_workers(struct engine *e, char *why, size_t why_len)
-{
-	int rc;
-
-	if (e->sub_on) {
-		rc = -pthread_create(&e->sub, NULL, submit_worker_thread, e);
-		if (rc) {
-			snprintf(why, why_len, "submit worker: %s",
-				 strerror(-rc));
-			return rc;
-		}
-	}
-	if (e->dpc_on) {
-		rc = -pthread_create(&e->dpc, NULL, dpc_thread, e);
-		if (rc) {
-			snprintf(why, why_len, "deferred worker: %s",
-				 strerror(-rc));
-			if (e->sub_on) {
-				atomic_store(&e->fe_done, true);
-				evtchn_wake(&e->handoff);
-				pthread_join(e->sub, NULL);
-			}
-			return rc;
-		}
-	}
-	return 0;
-}
-
-/* After the frontend thread has set fe_done and woken them. */
-static void join_workers(struct engine *e)
-{
-	if (e->sub_on)
-		pthread_join(e->sub, NULL);
-	if (e->dpc_on)
-		pthread_join(e->dpc, NULL);
 }
 
 static bool backend_recheck(void *arg)
@@ -416,20 +507,24 @@ static bool backend_recheck(void *arg)
 
 static void *backend_thread(void *arg)
 {
-	struct engine *e = arg;
-	int target_fd = e->cfg->target->wait_fd(e->target_state);
+	struct lane *l = arg;
+	struct engine *e = l->e;
+	int target_fd = e->cfg->target->wait_fd(l->target_state);
+	char name[16];
 
-	setup_thread(e, "blkring-back", e->cfg->backend_cpu);
+	thread_name(e, "blkring-back", "blkring-be", l->idx, name,
+		    sizeof(name));
+	setup_thread(e, name, e->cfg->backend_cpu);
 	for (;;) {
 		struct backend_stats st;
 		unsigned int did;
 
-		if (evtchn_poll(&e->kick, mono_ns()) ||
+		if (evtchn_poll(&l->kick, mono_ns()) ||
 		    e->cfg->evtchn.notify == EVTCHN_NOTIFY_POLL)
-			backend_kick(e->be);
-		did = backend_consume(e->be) + backend_reap(e->be);
-		backend_tick(e->be);
-		backend_stats(e->be, &st);
+			backend_kick(l->be);
+		did = backend_consume(l->be) + backend_reap(l->be);
+		backend_tick(l->be);
+		backend_stats(l->be, &st);
 		if (st.dead) {
 			atomic_store_explicit(&e->be_dead, true,
 					      memory_order_relaxed);
@@ -437,18 +532,17 @@ static void *backend_thread(void *arg)
 		}
 		if (did)
 			continue;
-		if (atomic_load_explicit(&e->fe_done, memory_order_acquire) &&
-		    !backend_busy(e->be))
+		if (lane_done(l) && !backend_busy(l->be))
 			break;
 		/* A held interrupt bounds the wait. */
-		if (backend_busy(e->be))
-			wait_for(e, &e->kick, target_fd, backend_recheck, e->be,
-				 backend_deadline_ns(e->be));
+		if (backend_busy(l->be))
+			wait_for_port(e, &l->kick, target_fd, backend_recheck,
+				      l->be, backend_deadline_ns(l->be));
 		else
-			wait_for(e, &e->kick, -1, NULL, NULL,
-				 backend_deadline_ns(e->be));
+			wait_for_port(e, &l->kick, -1, NULL, NULL,
+				      backend_deadline_ns(l->be));
 	}
-	e->be_cpu_ns = thread_cpu_ns();
+	l->be_cpu_ns = thread_cpu_ns();
 	return NULL;
 }
 
@@ -466,6 +560,8 @@ void engine_config_default(struct engine_config *cfg)
 		.frontend_cpu = -1,
 		.backend_cpu = -1,
 		.persistent_max = 1056,
+		.queues = 1,
+		.devices = 1,
 	};
 	wl_config_default(&cfg->workload);
 	target_config_default(&cfg->target_cfg);
@@ -478,6 +574,89 @@ static unsigned int backend_max_indirect(const struct engine_config *cfg)
 	return cfg->grant_mode == BACKEND_GRANTS_COPY ?
 		       0 :
 		       cfg->backend_max_indirect;
+}
+
+/* The largest I/O the workload makes: the unit of a lane's slice. */
+static uint64_t largest_io(const struct wl_config *wc)
+{
+	uint64_t bs = wc->bs_bytes;
+
+	if (wc->nbssplit) {
+		bs = 0;
+		for (unsigned int i = 0; i < wc->nbssplit; i++)
+			if (wc->bssplit[i].bs_bytes > bs)
+				bs = wc->bssplit[i].bs_bytes;
+	} else if (wc->bs_max_bytes > bs) {
+		bs = wc->bs_max_bytes;
+	}
+	return bs ? bs : WL_SECTOR_BYTES;
+}
+
+int engine_lane_workload(const struct wl_config *all, unsigned int lane,
+			 unsigned int lanes, struct wl_config *out, char *why,
+			 size_t why_len)
+{
+	uint64_t unit = largest_io(all), blocks, base, rem, first, count;
+	uint64_t start, end, units;
+
+	*out = *all;
+	if (lanes <= 1)
+		return 0;
+	if (lane >= lanes) {
+		snprintf(why, why_len, "lane %u of %u", lane, lanes);
+		return -EINVAL;
+	}
+	if (all->trace) {
+		snprintf(why, why_len,
+			 "a trace is one stream: replay it with one queue and "
+			 "one device (allowed: queues=1, devices=1)");
+		return -EINVAL;
+	}
+	blocks = all->size_bytes / unit;
+	if (blocks < lanes) {
+		snprintf(why, why_len,
+			 "the region (%llu bytes) holds %llu blocks of %llu "
+			 "bytes, fewer than the %u queues or devices that "
+			 "each need a slice of it",
+			 (unsigned long long)all->size_bytes,
+			 (unsigned long long)blocks, (unsigned long long)unit,
+			 lanes);
+		return -EINVAL;
+	}
+	base = blocks / lanes;
+	rem = blocks % lanes;
+	first = lane * base + (lane < rem ? lane : rem);
+	count = base + (lane < rem);
+	start = first * unit;
+	end = lane == lanes - 1 ? all->size_bytes : start + count * unit;
+	out->offset_bytes = all->offset_bytes + start;
+	out->size_bytes = end - start;
+	out->seed = all->seed + lane;
+	if (all->io_limit_bytes) {
+		/*
+		 * Cumulative shares, by blocks, in whole I/Os of the unit,
+		 * so that the lanes add up exactly and none gets a
+		 * shortened I/O the whole would not have had; the last
+		 * lane takes the rest.
+		 */
+		units = all->io_limit_bytes / unit;
+		out->io_limit_bytes = (uint64_t)(((unsigned __int128)units *
+						  (first + count) / blocks) -
+						 ((unsigned __int128)units *
+						  first / blocks)) *
+				      unit;
+		if (lane == lanes - 1)
+			out->io_limit_bytes += all->io_limit_bytes % unit;
+		if (!out->io_limit_bytes) {
+			snprintf(why, why_len,
+				 "io_size=%llu: too small to give each of the "
+				 "%u queues or devices an I/O",
+				 (unsigned long long)all->io_limit_bytes,
+				 lanes);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -494,48 +673,103 @@ static unsigned int indirect_segments(const struct engine_config *cfg)
 	return n > BLKIF_MAX_SEGMENTS_PER_REQUEST ? n : 0;
 }
 
-static int start_actors(struct engine *e, char *why, size_t why_len)
+/* Lane set-up steps, undone in reverse by lane_fini(). */
+enum {
+	LANE_GRANTS = 1,
+	LANE_TARGET,
+	LANE_WL,
+	LANE_RING,
+	LANE_PORTS,
+	LANE_POLICIES,
+	LANE_ACTORS,
+};
+
+/*
+ * The ports and the gate of the frontend's policies, before the actors.
+ * The worker ports carry no simulated latency or cost and always notify:
+ * what a hand-off costs is the real wake-up.
+ */
+static int init_policies(struct lane *l, char *why, size_t why_len)
 {
+	const struct engine_config *cfg = l->e->cfg;
+	struct evtchn_config pc = cfg->evtchn;
+	struct gate_config gc = {
+		.kind = cfg->lock_kind,
+		.work_ns = cfg->lock_work_ns,
+		.clock = &l->e->clock,
+	};
+	int rc;
+
+	pc.latency_ns = 0;
+	pc.latency_max_ns = 0;
+	pc.dist = EVTCHN_LAT_FIXED;
+	pc.cost_ns = 0;
+	pc.notify = EVTCHN_NOTIFY_EVENT;
+	rc = evtchn_init(&l->handoff, &pc);
+	if (rc)
+		goto err;
+	rc = evtchn_init(&l->defer, &pc);
+	if (rc)
+		goto err_fini_handoff;
+	rc = gate_init(&l->gate, &gc);
+	if (rc)
+		goto err_fini_defer;
+	return 0;
+
+err_fini_defer:
+	evtchn_fini(&l->defer);
+err_fini_handoff:
+	evtchn_fini(&l->handoff);
+err:
+	snprintf(why, why_len, "policy threads: %s", strerror(-rc));
+	return rc;
+}
+
+static int start_actors(struct lane *l, char *why, size_t why_len)
+{
+	struct engine *e = l->e;
 	const struct engine_config *cfg = e->cfg;
 	struct frontend_config fc = {
 		.ring_order = cfg->ring_order,
-		.iodepth = cfg->iodepth,
+		.iodepth = l->iodepth,
 		.max_segments = cfg->max_segments,
 		.qd_cap = cfg->qd_cap,
 		.push_batch = cfg->push_batch,
 		.tasks = cfg->tasks,
 		.indirect_segments = indirect_segments(cfg),
 		.verify = cfg->verify,
+		/* One pattern for the whole file, whichever lane writes. */
 		.verify_seed = cfg->workload.seed,
-		.sring = e->sring,
-		.grants = &e->grants,
-		.kick = &e->kick,
-		.workload = e->wl,
+		.sring = l->sring,
+		.grants = &l->grants,
+		.kick = &l->kick,
+		.workload = l->wl,
 		.clock = &e->clock,
 		.complete = cfg->complete,
-		.complete_ctx = cfg->complete_ctx,
-		.stamps = e->stamps,
+		.complete_ctx = cfg->lane_ctx[l->idx] ? cfg->lane_ctx[l->idx] :
+							cfg->complete_ctx,
+		.stamps = l->stamps,
 		.submit_path = cfg->submit_path,
 		.completion = cfg->completion,
-		.gate = cfg->lock ? &e->gate : NULL,
-		.handoff = &e->handoff,
-		.defer = &e->defer,
+		.gate = cfg->lock ? &l->gate : NULL,
+		.handoff = &l->handoff,
+		.defer = &l->defer,
 		.grant_copy = cfg->grant_mode == BACKEND_GRANTS_PERSISTENT,
 	};
 	struct backend_config bc = {
 		.ring_order = cfg->ring_order,
-		.disk_bytes = cfg->target->size_bytes(e->target_state),
+		.disk_bytes = e->disk_bytes,
 		.coalesce_count = cfg->coalesce_count,
 		.coalesce_ns = cfg->coalesce_ns,
 		.submit_per_request = cfg->submit_per_request,
 		.max_indirect_segments = backend_max_indirect(cfg),
-		.sring = e->sring,
-		.grants = &e->grants,
-		.irq = &e->irq,
+		.sring = l->sring,
+		.grants = &l->grants,
+		.irq = &l->irq,
 		.target = cfg->target,
-		.target_state = e->target_state,
+		.target_state = l->target_state,
 		.clock = &e->clock,
-		.stamps = e->stamps,
+		.stamps = l->stamps,
 		.grant_mode = cfg->grant_mode,
 		.grant_call_ns = cfg->grant_call_ns,
 		.grant_map_ns = cfg->grant_map_ns,
@@ -550,165 +784,551 @@ static int start_actors(struct engine *e, char *why, size_t why_len)
 	rc = frontend_config_check(&fc, why, why_len);
 	if (rc)
 		return rc;
-	rc = frontend_create(&fc, &e->fe);
+	rc = frontend_create(&fc, &l->fe);
 	if (rc) {
 		snprintf(why, why_len, "frontend: %s", strerror(-rc));
 		return rc;
 	}
-	rc = backend_create(&bc, &e->be);
+	rc = backend_create(&bc, &l->be);
 	if (rc) {
 		snprintf(why, why_len, "backend: %s", strerror(-rc));
-		frontend_destroy(e->fe);
+		frontend_destroy(l->fe);
 		return rc;
 	}
 	return 0;
 }
 
-int engine_run(const struct engine_config *cfg, struct engine_result *res,
-	       char *why, size_t why_len)
+static void lane_fini(struct lane *l)
 {
-	struct engine e = {
-		.cfg = cfg,
-		.clock = { .now_ns = engine_clock, .charge_ns = engine_charge },
-	};
+	const struct engine_config *cfg = l->e->cfg;
+
+	switch (l->up) {
+	case LANE_ACTORS:
+		backend_destroy(l->be);
+		frontend_destroy(l->fe);
+		/* fall through */
+	case LANE_POLICIES:
+		gate_fini(&l->gate);
+		evtchn_fini(&l->defer);
+		evtchn_fini(&l->handoff);
+		/* fall through */
+	case LANE_PORTS:
+		evtchn_fini(&l->irq);
+		evtchn_fini(&l->kick);
+		/* fall through */
+	case LANE_RING:
+		free(l->stamps);
+		free(l->sring);
+		/* fall through */
+	case LANE_WL:
+		wl_destroy(l->wl);
+		/* fall through */
+	case LANE_TARGET:
+		/* Waits for any target I/O still in flight into the pages. */
+		cfg->target->fini(l->target_state);
+		/* fall through */
+	case LANE_GRANTS:
+		grant_table_fini(&l->grants);
+		break;
+	default:
+		break;
+	}
+	l->up = 0;
+}
+
+/* The target of one lane: its own instance (io_uring) on the same file. */
+static int lane_open_target(struct lane *l, char *why, size_t why_len)
+{
+	struct engine *e = l->e;
+	const struct engine_config *cfg = e->cfg;
 	struct target_config tc = cfg->target_cfg;
-	struct wl_config wc = cfg->workload;
-	uint64_t disk_bytes;
-	pthread_t front, back;
+	uint64_t disk;
 	int rc;
 
-	memset(res, 0, sizeof(*res));
+	/* The backend never has more than a ring's worth in flight. */
+	tc.depth = ring_entries(cfg->ring_order);
+	rc = target_open(cfg->target, &tc, &l->target_state, why, why_len);
+	if (rc)
+		return rc;
+	disk = cfg->target->size_bytes(l->target_state);
+	if (l->idx == 0) {
+		e->disk_bytes = disk;
+		if (e->wl.size_bytes == 0)
+			e->wl.size_bytes = disk - e->wl.offset_bytes;
+		if (e->wl.offset_bytes + e->wl.size_bytes > disk) {
+			snprintf(why, why_len,
+				 "--size=%llu: the I/O region ends beyond the "
+				 "target (%llu bytes)",
+				 (unsigned long long)e->wl.size_bytes,
+				 (unsigned long long)disk);
+			cfg->target->fini(l->target_state);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* A concurrent job's own workload, its region checked against the disk. */
+static int job_workload(const struct lane *l, struct wl_config *wc, char *why,
+			size_t why_len)
+{
+	*wc = l->e->cfg->jobs[l->idx].workload;
+	if (wc->size_bytes == 0)
+		wc->size_bytes = l->e->disk_bytes > wc->offset_bytes ?
+					 l->e->disk_bytes - wc->offset_bytes :
+					 0;
+	if (wc->offset_bytes + wc->size_bytes > l->e->disk_bytes ||
+	    !wc->size_bytes) {
+		snprintf(why, why_len,
+			 "--size=%llu at --offset=%llu: the I/O region ends "
+			 "beyond the target (%llu bytes)",
+			 (unsigned long long)wc->size_bytes,
+			 (unsigned long long)wc->offset_bytes,
+			 (unsigned long long)l->e->disk_bytes);
+		return -EINVAL;
+	}
+	if (wc->trace) {
+		snprintf(why, why_len,
+			 "a trace is one stream: replay it with one job");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * Sets up lane @l up to its actors; on failure undoes what it did
+ * (lane_fini() with l->up where it stopped).
+ */
+static int lane_init(struct lane *l, char *why, size_t why_len)
+{
+	const struct engine_config *cfg = l->e->cfg;
+	struct evtchn_config ec = cfg->evtchn;
+	struct wl_config wc;
+	int rc;
+
 	/*
 	 * The grant pages come first and go last: target I/O still in
 	 * flight at the end reads or writes them until the target's fini.
 	 */
-	rc = grant_table_init(&e.grants,
+	rc = grant_table_init(&l->grants,
 			      frontend_grant_pages(cfg->ring_order,
 						   indirect_segments(cfg)));
 	if (rc) {
 		snprintf(why, why_len, "grant table: %s", strerror(-rc));
-		return rc;
+		goto err;
 	}
-	/* The backend never has more than a ring's worth in flight. */
-	tc.depth = ring_entries(cfg->ring_order);
-	rc = target_open(cfg->target, &tc, &e.target_state, why, why_len);
+	l->up = LANE_GRANTS;
+	rc = lane_open_target(l, why, why_len);
 	if (rc)
-		goto err_fini_grants;
-	disk_bytes = cfg->target->size_bytes(e.target_state);
-	if (wc.size_bytes == 0)
-		wc.size_bytes = disk_bytes - wc.offset_bytes;
-	if (wc.offset_bytes + wc.size_bytes > disk_bytes) {
-		snprintf(why, why_len,
-			 "--size=%llu: the I/O region ends beyond the target "
-			 "(%llu bytes)",
-			 (unsigned long long)wc.size_bytes,
-			 (unsigned long long)disk_bytes);
-		rc = -EINVAL;
-		goto err_close_target;
+		goto err;
+	l->up = LANE_TARGET;
+	l->iodepth = cfg->iodepth;
+	if (cfg->jobs) {
+		rc = job_workload(l, &wc, why, why_len);
+		l->iodepth = cfg->jobs[l->idx].iodepth;
+	} else {
+		rc = engine_lane_workload(&l->e->wl, l->idx, l->e->nr_lanes,
+					  &wc, why, why_len);
 	}
-	rc = wl_create(&wc, &e.wl);
+	if (rc)
+		goto err;
+	rc = wl_create(&wc, &l->wl);
 	if (rc) {
 		snprintf(why, why_len, "workload: %s", strerror(-rc));
-		goto err_close_target;
+		goto err;
 	}
-	e.sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(cfg->ring_order));
-	if (!e.sring) {
+	l->up = LANE_WL;
+	l->sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(cfg->ring_order));
+	l->stamps = calloc(ring_entries(cfg->ring_order), sizeof(*l->stamps));
+	l->up = LANE_RING;
+	if (!l->sring || !l->stamps) {
 		rc = -ENOMEM;
 		snprintf(why, why_len, "shared ring: %s", strerror(-rc));
-		goto err_destroy_wl;
+		goto err;
 	}
-	ring_sring_init(e.sring, cfg->ring_order);
-	e.stamps = calloc(ring_entries(cfg->ring_order), sizeof(*e.stamps));
-	if (!e.stamps) {
-		rc = -ENOMEM;
-		snprintf(why, why_len, "stage stamps: %s", strerror(-rc));
-		goto err_free_sring;
-	}
-	rc = evtchn_init(&e.kick, &cfg->evtchn);
+	ring_sring_init(l->sring, cfg->ring_order);
+	/* Each lane's latency draws its own, reproducible from the seed. */
+	ec.seed += l->idx;
+	rc = evtchn_init(&l->kick, &ec);
 	if (rc) {
 		snprintf(why, why_len, "event channel: %s", strerror(-rc));
-		goto err_free_sring;
+		goto err;
 	}
-	rc = evtchn_init(&e.irq, &cfg->evtchn);
+	rc = evtchn_init(&l->irq, &ec);
 	if (rc) {
+		evtchn_fini(&l->kick);
 		snprintf(why, why_len, "event channel: %s", strerror(-rc));
-		goto err_fini_kick;
+		goto err;
 	}
-	rc = init_policies(&e, why, why_len);
+	l->up = LANE_PORTS;
+	rc = init_policies(l, why, why_len);
 	if (rc)
-		goto err_fini_irq;
-	rc = start_actors(&e, why, why_len);
+		goto err;
+	l->up = LANE_POLICIES;
+	rc = start_actors(l, why, why_len);
 	if (rc)
-		goto err_fini_policies;
+		goto err;
+	l->up = LANE_ACTORS;
+	return 0;
 
-	atomic_init(&e.fe_done, false);
-	atomic_init(&e.be_dead, false);
+err:
+	lane_fini(l);
+	return rc;
+}
+
+/*
+ * Lanes and vCPUs: queues get a frontend thread each; devices share one,
+ * through their interrupt line(s).
+ */
+static int plan_lanes(struct engine *e, char *why, size_t why_len)
+{
+	const struct engine_config *cfg = e->cfg;
+	unsigned int q = cfg->queues ? cfg->queues : 1;
+	unsigned int d = cfg->devices ? cfg->devices : 1;
+
+	if (q > 1 && d > 1) {
+		snprintf(why, why_len,
+			 "queues=%u with devices=%u: give several queues or "
+			 "several devices, not both",
+			 q, d);
+		return -EINVAL;
+	}
+	if (q > ENGINE_MAX_LANES || d > ENGINE_MAX_LANES) {
+		snprintf(why, why_len, "%u %s: at most %u (allowed 1..%u)",
+			 q > d ? q : d, q > d ? "queues" : "devices",
+			 ENGINE_MAX_LANES, ENGINE_MAX_LANES);
+		return -EINVAL;
+	}
+	if (cfg->irq_line == ENGINE_IRQ_SHARED &&
+	    cfg->completion == FRONTEND_COMPLETE_DEFERRED) {
+		snprintf(why, why_len,
+			 "a shared interrupt line with deferred completion: "
+			 "the filter reads the ring the deferred worker "
+			 "consumes (allowed: completion irq)");
+		return -EINVAL;
+	}
+	if (q > 1 && cfg->irq_line == ENGINE_IRQ_SHARED) {
+		snprintf(why, why_len,
+			 "a shared interrupt line is for devices on one vCPU; "
+			 "each queue has its own vCPU and interrupt "
+			 "(allowed with queues > 1: own)");
+		return -EINVAL;
+	}
+	if (cfg->jobs && (q > 1 || d < 2)) {
+		snprintf(why, why_len,
+			 "concurrent jobs run as devices: %u devices, %u "
+			 "queues (allowed: devices > 1, queues 1)",
+			 d, q);
+		return -EINVAL;
+	}
+	e->nr_lanes = q * d;
+	e->nr_vcpus = q;
+	for (unsigned int i = 0; i < e->nr_lanes; i++) {
+		struct lane *l = &e->lanes[i];
+		struct vcpu *v = &e->vcpus[q > 1 ? i : 0];
+
+		l->e = e;
+		l->idx = i;
+		l->v = v;
+		v->e = e;
+		v->lanes[v->n++] = l;
+	}
+	return 0;
+}
+
+/* Attaches every lane's interrupt port to its vCPU's line(s). */
+static int attach_lines(struct engine *e)
+{
+	const struct engine_config *cfg = e->cfg;
+	struct irqline_config lc = {
+		.mode = cfg->irq_line == ENGINE_IRQ_SHARED ? IRQLINE_SHARED :
+							     IRQLINE_OWN,
+		.filter_cost_ns = cfg->irq_filter_cost_ns,
+		.clock = &e->clock,
+	};
+
+	for (unsigned int i = 0; i < e->nr_vcpus; i++) {
+		struct vcpu *v = &e->vcpus[i];
+
+		irqline_init(&v->line, &lc);
+		atomic_init(&v->done, false);
+		for (unsigned int k = 0; k < v->n; k++) {
+			int rc = irqline_attach(&v->line, &v->lanes[k]->irq,
+						lane_filter, lane_handler,
+						v->lanes[k]);
+
+			if (rc < 0)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Ends every started thread: marks the vCPUs done, wakes, joins. */
+static void stop_threads(struct engine *e)
+{
+	for (unsigned int i = 0; i < e->nr_vcpus; i++) {
+		struct vcpu *v = &e->vcpus[i];
+
+		if (v->on) {
+			pthread_join(v->thread, NULL);
+			v->on = false;
+		}
+		atomic_store(&v->done, true);
+	}
+	for (unsigned int i = 0; i < e->nr_lanes; i++) {
+		struct lane *l = &e->lanes[i];
+
+		evtchn_wake(&l->kick);
+		evtchn_wake(&l->handoff);
+		evtchn_wake(&l->defer);
+		if (l->sub_on)
+			pthread_join(l->sub, NULL);
+		if (l->dpc_on)
+			pthread_join(l->dpc, NULL);
+		if (l->back_on)
+			pthread_join(l->back, NULL);
+		l->sub_on = l->dpc_on = l->back_on = false;
+	}
+}
+
+/* Starts the backends, the workers, then the frontend threads. */
+static int start_threads(struct engine *e, char *why, size_t why_len)
+{
+	int rc;
+
+	for (unsigned int i = 0; i < e->nr_lanes; i++) {
+		struct lane *l = &e->lanes[i];
+
+		rc = -pthread_create(&l->back, NULL, backend_thread, l);
+		if (rc) {
+			snprintf(why, why_len, "backend thread: %s",
+				 strerror(-rc));
+			return rc;
+		}
+		l->back_on = true;
+		if (e->sub_on) {
+			rc = -pthread_create(&l->sub, NULL,
+					     submit_worker_thread, l);
+			if (rc) {
+				snprintf(why, why_len, "submit worker: %s",
+					 strerror(-rc));
+				return rc;
+			}
+			l->sub_on = true;
+		}
+		if (e->dpc_on) {
+			rc = -pthread_create(&l->dpc, NULL, dpc_thread, l);
+			if (rc) {
+				snprintf(why, why_len, "deferred worker: %s",
+					 strerror(-rc));
+				return rc;
+			}
+			l->dpc_on = true;
+		}
+	}
+	for (unsigned int i = 0; i < e->nr_vcpus; i++) {
+		struct vcpu *v = &e->vcpus[i];
+
+		rc = -pthread_create(&v->thread, NULL, frontend_thread, v);
+		if (rc) {
+			snprintf(why, why_len, "frontend thread: %s",
+				 strerror(-rc));
+			return rc;
+		}
+		v->on = true;
+	}
+	return 0;
+}
+
+/*
+ * Adds the uint64_t counters that open @src to @dst: the words before
+ * @end bytes.  The stats structs start with their counters, so a counter
+ * added there later is summed too.
+ */
+static void add_words(void *dst, const void *src, size_t end)
+{
+	uint64_t *d = dst;
+	const uint64_t *s = src;
+
+	for (size_t i = 0; i < end / sizeof(uint64_t); i++)
+		d[i] += s[i];
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+_Static_assert(offsetof(struct frontend_stats, inflight) % 8 == 0,
+	       "frontend counters are whole words");
+_Static_assert(offsetof(struct backend_stats, inflight) % 8 == 0,
+	       "backend counters are whole words");
+
+/* Adds one lane's frontend counters to the total. */
+static void sum_frontend(struct frontend_stats *t,
+			 const struct frontend_stats *s, bool first)
+{
+	uint64_t lag_max = t->sched_lag_max_ns, t0 = t->first_submit_ns;
+	uint64_t t1 = t->last_complete_ns;
+
+	if (first) {
+		*t = *s;
+		return;
+	}
+	add_words(t, s, offsetof(struct frontend_stats, inflight));
+	t->sched_lag_max_ns = max_u64(lag_max, s->sched_lag_max_ns);
+	t->first_submit_ns = s->first_submit_ns &&
+					     (!t0 || s->first_submit_ns < t0) ?
+				     s->first_submit_ns :
+				     t0;
+	t->last_complete_ns = max_u64(t1, s->last_complete_ns);
+	t->inflight += s->inflight;
+	if (s->disabled && !t->disabled)
+		memcpy(t->error, s->error, sizeof(t->error));
+	t->disabled |= s->disabled;
+}
+
+static void sum_backend(struct backend_stats *t, const struct backend_stats *s,
+			bool first)
+{
+	if (first) {
+		*t = *s;
+		return;
+	}
+	add_words(t, s, offsetof(struct backend_stats, inflight));
+	t->inflight += s->inflight;
+	if (s->error[0] && (!t->error[0] || (s->dead && !t->dead)))
+		memcpy(t->error, s->error, sizeof(t->error));
+	t->dead |= s->dead;
+}
+
+static void sum_evtchn(struct evtchn_stats *t, const struct evtchn_stats *s)
+{
+	uint64_t lag_max = max_u64(t->lag_max_ns, s->lag_max_ns);
+
+	add_words(t, s, sizeof(*t));
+	t->lag_max_ns = lag_max;
+}
+
+static void sum_gate(struct gate_stats *t, const struct gate_stats *s)
+{
+	uint64_t wmax = max_u64(t->wait_max_ns, s->wait_max_ns);
+	uint64_t hmax = max_u64(t->hold_max_ns, s->hold_max_ns);
+
+	add_words(t, s, sizeof(*t));
+	t->wait_max_ns = wmax;
+	t->hold_max_ns = hmax;
+}
+
+/* The lanes' and vCPUs' counters, per lane and summed. */
+static void collect(struct engine *e, struct engine_result *res)
+{
+	res->nr_lanes = e->nr_lanes;
+	res->nr_fe_threads = e->nr_vcpus;
+	for (unsigned int i = 0; i < e->nr_lanes; i++) {
+		struct lane *l = &e->lanes[i];
+		struct engine_lane_result *lr = &res->lanes[i];
+		struct evtchn_stats hs, ds;
+		struct gate_stats gs;
+
+		frontend_stats(l->fe, &lr->fe);
+		backend_stats(l->be, &lr->be);
+		evtchn_stats(&l->kick, &lr->kick);
+		evtchn_stats(&l->irq, &lr->irq);
+		lr->be_cpu_ns = l->be_cpu_ns;
+		lr->fe_cpu_ns = l->v->n == 1 ? l->v->cpu_ns : 0;
+		for (unsigned int k = 0; k < l->v->n; k++)
+			if (l->v->lanes[k] == l)
+				lr->line = l->v->line.dev[k].st;
+		sum_frontend(&res->fe, &lr->fe, i == 0);
+		sum_backend(&res->be, &lr->be, i == 0);
+		sum_evtchn(&res->kick, &lr->kick);
+		sum_evtchn(&res->irq, &lr->irq);
+		evtchn_stats(&l->handoff, &hs);
+		evtchn_stats(&l->defer, &ds);
+		sum_evtchn(&res->handoff, &hs);
+		sum_evtchn(&res->defer, &ds);
+		if (e->gated) {
+			gate_stats(&l->gate, &gs);
+			sum_gate(&res->gate, &gs);
+		}
+		res->be_cpu_ns += l->be_cpu_ns;
+		res->sub_cpu_ns += l->sub_cpu_ns;
+		res->dpc_cpu_ns += l->dpc_cpu_ns;
+	}
+	for (unsigned int i = 0; i < e->nr_vcpus; i++) {
+		struct vcpu *v = &e->vcpus[i];
+
+		res->fe_cpu_ns += v->cpu_ns;
+		res->end_ns = max_u64(res->end_ns, v->end_ns);
+		res->interrupted |= v->interrupted;
+		res->drain_timeout |= v->drain_timeout;
+		res->line.interrupts += v->line.st.interrupts;
+		res->line.unclaimed += v->line.st.unclaimed;
+	}
+	res->disk_bytes = e->disk_bytes;
+}
+
+int engine_run(const struct engine_config *cfg, struct engine_result *res,
+	       char *why, size_t why_len)
+{
+	struct engine *e;
+	unsigned int up = 0;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	/* A few KiB per lane: on the heap, not the caller's stack. */
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		snprintf(why, why_len, "engine: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	e->cfg = cfg;
+	e->clock = (struct sim_clock){ .now_ns = engine_clock,
+				       .charge_ns = engine_charge };
+	e->wl = cfg->workload;
+	e->gated = cfg->lock;
+	e->sub_on = cfg->submit_path == FRONTEND_SUBMIT_WORKER;
+	e->dpc_on = cfg->completion == FRONTEND_COMPLETE_DEFERRED;
+	atomic_init(&e->be_dead, false);
+	rc = plan_lanes(e, why, why_len);
+	if (rc)
+		goto out;
+	for (; up < e->nr_lanes; up++) {
+		rc = lane_init(&e->lanes[up], why, why_len);
+		if (rc) {
+			if (e->nr_lanes > 1) {
+				char lane_why[256];
+
+				snprintf(lane_why, sizeof(lane_why), "%s", why);
+				snprintf(why, why_len, "lane %u: %s", up,
+					 lane_why);
+			}
+			goto out_fini;
+		}
+	}
+	rc = attach_lines(e);
+	if (rc) {
+		snprintf(why, why_len, "interrupt line: %s", strerror(-rc));
+		goto out_fini;
+	}
+
 	res->start_ns = mono_ns();
-	e.deadline_ns = cfg->runtime_ns ? res->start_ns + cfg->runtime_ns :
-					  UINT64_MAX;
-	rc = -pthread_create(&back, NULL, backend_thread, &e);
-	if (rc) {
-		snprintf(why, why_len, "backend thread: %s", strerror(-rc));
-		goto err_destroy_actors;
-	}
-	rc = start_workers(&e, why, why_len);
-	if (rc) {
-		atomic_store(&e.fe_done, true);
-		evtchn_wake(&e.kick);
-		pthread_join(back, NULL);
-		goto err_destroy_actors;
-	}
-	rc = -pthread_create(&front, NULL, frontend_thread, &e);
-	if (rc) {
-		snprintf(why, why_len, "frontend thread: %s", strerror(-rc));
-		atomic_store(&e.fe_done, true);
-		evtchn_wake(&e.kick);
-		evtchn_wake(&e.handoff);
-		evtchn_wake(&e.defer);
-		join_workers(&e);
-		pthread_join(back, NULL);
-		goto err_destroy_actors;
-	}
-	pthread_join(front, NULL);
-	join_workers(&e);
-	pthread_join(back, NULL);
+	e->deadline_ns = cfg->runtime_ns ? res->start_ns + cfg->runtime_ns :
+					   UINT64_MAX;
+	rc = start_threads(e, why, why_len);
+	/* A thread that did not start: stop the ones that did. */
+	if (rc)
+		atomic_store(&e->be_dead, true);
+	stop_threads(e);
+	if (rc == 0)
+		collect(e, res);
 
-	res->end_ns = e.fe_end_ns;
-	frontend_stats(e.fe, &res->fe);
-	backend_stats(e.be, &res->be);
-	evtchn_stats(&e.kick, &res->kick);
-	evtchn_stats(&e.irq, &res->irq);
-	res->fe_cpu_ns = e.fe_cpu_ns;
-	res->be_cpu_ns = e.be_cpu_ns;
-	evtchn_stats(&e.handoff, &res->handoff);
-	evtchn_stats(&e.defer, &res->defer);
-	if (e.gated)
-		gate_stats(&e.gate, &res->gate);
-	res->sub_cpu_ns = e.sub_cpu_ns;
-	res->dpc_cpu_ns = e.dpc_cpu_ns;
-	res->disk_bytes = disk_bytes;
-	res->interrupted = e.interrupted;
-	res->drain_timeout = e.drain_timeout;
-	rc = 0;
-
-err_destroy_actors:
-	backend_destroy(e.be);
-	frontend_destroy(e.fe);
-err_fini_policies:
-	fini_policies(&e);
-err_fini_irq:
-	evtchn_fini(&e.irq);
-err_fini_kick:
-	evtchn_fini(&e.kick);
-err_free_sring:
-	free(e.stamps);
-	free(e.sring);
-err_destroy_wl:
-	wl_destroy(e.wl);
-err_close_target:
-	/* Waits for any target I/O still in flight into the grant pages. */
-	cfg->target->fini(e.target_state);
-err_fini_grants:
-	grant_table_fini(&e.grants);
+out_fini:
+	while (up-- > 0)
+		lane_fini(&e->lanes[up]);
+out:
+	free(e);
 	return rc;
 }

@@ -1,10 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The thread engine: runs one frontend and one backend actor on real
- * pthreads in real time, wired through a shared ring, a grant table, two
- * event-channel ports (kicks and interrupts) and a storage target.  Each
- * actor's thread takes a notification when it is due and, with nothing to
- * do, waits per the configured policy: spin, sleep, or hybrid.
+ * The thread engine: runs frontend and backend actors on real pthreads in
+ * real time, each pair (a lane) wired through a shared ring, a grant
+ * table, two event-channel ports (kicks and interrupts) and a storage
+ * target.  Each actor's thread takes a notification when it is due and,
+ * with nothing to do, waits per the configured policy: spin, sleep, or
+ * hybrid.
+ *
+ * Lanes (docs/design.md, "Multi-queue and shared interrupt lines"): by
+ * default one.  queues = N gives one device N rings (blk-mq hardware
+ * queues), each with its own frontend thread (a guest vCPU submitting to
+ * its own queue), backend thread, ports, grants and target instance on the
+ * same file.  devices = N gives N devices, each with its own ring, backend
+ * and workload stream, all driven by one frontend thread and delivered to
+ * it through an interrupt line (sim/irqline.h): one per device, or one
+ * shared.  The region of the workload is cut into one slice per lane
+ * (engine_lane_workload()).
  *
  * engine_run() is called from one thread and returns when the run is over:
  * the workload is exhausted, the runtime has passed, the interrupt flag was
@@ -23,8 +34,24 @@
 #include "sim/backend.h"
 #include "sim/evtchn.h"
 #include "sim/frontend.h"
+#include "sim/irqline.h"
 #include "sim/target.h"
 #include "workloads/workload.h"
+
+/* Most lanes (queues or devices) in one run. */
+#define ENGINE_MAX_LANES 16
+
+/* How the devices' interrupts reach the frontend thread. */
+enum engine_irq_line {
+	ENGINE_IRQ_OWN,	   /* a line per device */
+	ENGINE_IRQ_SHARED, /* one line, every device's filter per interrupt */
+};
+
+/* One device's own stream, for concurrent jobs (engine_config.jobs). */
+struct engine_job {
+	struct wl_config workload; /* its region, not a slice */
+	unsigned int iodepth;
+};
 
 struct engine_config {
 	unsigned int ring_order;
@@ -65,6 +92,33 @@ struct engine_config {
 	unsigned int persistent_max;
 	unsigned int backend_budget; /* requests per pass; 0: all */
 	bool respond_batch;	     /* one response push per batch */
+	/* Lanes: at most one of queues and devices above 1. */
+	unsigned int queues;  /* rings of one device, a frontend thread each */
+	unsigned int devices; /* devices on one frontend thread */
+	enum engine_irq_line irq_line; /* devices' interrupt line(s) */
+	uint64_t irq_filter_cost_ns;   /* shared line: per filter run */
+	/*
+	 * The completion callback's context per lane; NULL: complete_ctx.
+	 * With queues > 1 the lanes complete on different threads: give each
+	 * its own context, or a callback that is thread-safe.
+	 */
+	void *lane_ctx[ENGINE_MAX_LANES];
+	/*
+	 * Concurrent jobs: with devices > 1, device i runs jobs[i]'s
+	 * workload (size 0: to the end of the target) and iodepth instead
+	 * of a slice of .workload; NULL: slices.  Not owned.
+	 */
+	const struct engine_job *jobs;
+};
+
+/* One lane's share of a run (the totals are in struct engine_result). */
+struct engine_lane_result {
+	struct frontend_stats fe;
+	struct backend_stats be;
+	struct evtchn_stats kick, irq;
+	struct irqline_dev_stats line; /* its view of the interrupt line */
+	uint64_t fe_cpu_ns;	       /* its frontend thread (queues only) */
+	uint64_t be_cpu_ns;	       /* its backend thread */
 };
 
 struct engine_result {
@@ -81,10 +135,34 @@ struct engine_result {
 	uint64_t disk_bytes;		 /* the target's size */
 	bool interrupted;		 /* stopped by the interrupt flag */
 	bool drain_timeout;		 /* I/O still in flight at the end */
+	/*
+	 * Lanes: the fields above are the sums over them (first submission
+	 * the earliest, last completion the latest, maxima the largest).
+	 */
+	unsigned int nr_lanes;
+	unsigned int nr_fe_threads; /* frontend threads (vCPUs) */
+	struct irqline_stats line;  /* the interrupt line(s), summed */
+	struct engine_lane_result lanes[ENGINE_MAX_LANES];
 };
 
 /* Fills @cfg with defaults (the target and callback are left unset). */
 void engine_config_default(struct engine_config *cfg);
+
+/*
+ * The workload of lane @lane of @lanes: the region of @all (size
+ * resolved) cut into @lanes slices of whole blocks of the largest I/O
+ * size, the first ones a block longer when they do not divide evenly and
+ * the last one taking any tail; io_limit_bytes (if any) split in
+ * proportion to the slices, in whole I/Os of that size (the last lane
+ * taking the rest), so that the lanes add up to it exactly; the seed
+ * @all's plus @lane.  Lane 0 of 1 is @all unchanged.
+ * Returns 0, or -EINVAL with a reason in @why when the region holds
+ * fewer blocks than lanes or a trace is replayed over several lanes.
+ * Any thread.
+ */
+int engine_lane_workload(const struct wl_config *all, unsigned int lane,
+			 unsigned int lanes, struct wl_config *out, char *why,
+			 size_t why_len);
 
 /*
  * Runs one configuration.  Returns 0 with @res filled (check res->fe for

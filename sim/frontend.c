@@ -1088,6 +1088,11 @@ unsigned int frontend_reap(struct frontend *fe)
 	return n;
 }
 
+bool frontend_has_responses(const struct frontend *fe)
+{
+	return ring_front_unconsumed_responses(&fe->ring) != 0;
+}
+
 uint64_t frontend_completions(const struct frontend *fe)
 {
 	return atomic_load_explicit(&fe->completions, memory_order_seq_cst);

@@ -237,6 +237,14 @@ uint64_t frontend_completions(const struct frontend *fe);
  */
 unsigned int frontend_reap(struct frontend *fe);
 
+/*
+ * The filter routine of a shared interrupt line ("is this mine?"): true
+ * if the ring holds responses the handler has not consumed.  Reads the
+ * response producer and the consumer only; not with the deferred
+ * completion path (its worker moves the consumer).  Frontend thread.
+ */
+bool frontend_has_responses(const struct frontend *fe);
+
 /* Stops taking I/Os from the workload.  Frontend thread. */
 void frontend_stop(struct frontend *fe);
 

@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 79);
+	CU_ASSERT_EQUAL(count, 83);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][79] = {
+	} sets[][83] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -672,6 +672,10 @@ static void test_round_trip(void)
 			{ "persistent-grants-max", "1048576" },
 			{ "backend-budget", "4096" },
 			{ "backend-respond", "batch" },
+			{ "queues", "16" },
+			{ "devices", "1" },
+			{ "irq-line", "shared" },
+			{ "irq-filter-cost", "1s" },
 			{ "offset", "16383p" },
 			{ "norandommap", "1" },
 			{ "bsrange", "512-16m" },
@@ -753,6 +757,10 @@ static void test_round_trip(void)
 			{ "persistent-grants-max", "1" },
 			{ "backend-budget", "0" },
 			{ "backend-respond", "each" },
+			{ "queues", "1" },
+			{ "devices", "16" },
+			{ "irq-line", "own" },
+			{ "irq-filter-cost", "1ns" },
 			{ "offset", "512" },
 			{ "norandommap", "0" },
 			{ "bsrange", "" },

@@ -47,7 +47,7 @@ static int run(const char *const *args)
 
 static void test_bad_invocations(void)
 {
-	static const char *const cases[][4] = {
+	static const char *const cases[][6] = {
 		{ "--iodepth=0" },
 		{ "--iodepth=5000" },
 		{ "--bs=4x" },
@@ -74,6 +74,16 @@ static void test_bad_invocations(void)
 		{ "--grants=mapped" },
 		{ "--persistent-grants-max=0" },
 		{ "--backend-respond=never" },
+		/* Lanes: queues or devices, and what a shared line allows. */
+		{ "--queues=2", "--devices=2", "--target=null",
+		  "--runtime=10ms" },
+		{ "--queues=17" },
+		{ "--queues=2", "--irq-line=shared", "--target=null" },
+		{ "--devices=2", "--irq-line=shared", "--lock=single",
+		  "--completion=deferred" },
+		{ "--queues=2", "--read_iolog=none.log", "--target=null" },
+		{ "--queues=4", "--size=8k", "--target=null",
+		  "--runtime=10ms" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -222,6 +232,70 @@ static void test_backend_policies(void)
 	free(text);
 }
 
+/*
+ * Several queues, and devices on a shared line: each format carries the
+ * lanes, and the totals add up.
+ */
+static void test_lanes(void)
+{
+	static const struct {
+		const char *lanes, *line, *format;
+		const char *expect[4];
+	} cases[] = {
+		{ "--queues=2",
+		  "--irq-line=own",
+		  "normal",
+		  { "queues: 2, a frontend thread", "\n    q1 ",
+		    "conservation: issued 4000 = completed 4000",
+		    "stage means per lane" } },
+		{ "--queues=4",
+		  "--irq-line=own",
+		  "json",
+		  { "\"lanes\": [", "\"lane\": 3,", "\"frontend_threads\": 4",
+		    "\"conserved\": true" } },
+		{ "--devices=3",
+		  "--irq-line=shared",
+		  "csv",
+		  { ",lane2_irqs_spurious,", ",spurious_per_line_irq,",
+		    ",lane0_iops,", ",shared," } },
+		{ "--devices=2",
+		  "--irq-line=shared",
+		  "normal",
+		  { "interrupt line shared", "filter runs/claimed/spurious",
+		    "\n    dev1 ", "conservation: issued 4000" } },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		char out[128], fmt[64];
+		const char *args[] = { "--target=null",
+				       "--io_size=16000k",
+				       "--runtime=0",
+				       "--wait=sleep",
+				       cases[i].lanes,
+				       cases[i].line,
+				       fmt,
+				       out,
+				       NULL };
+		char *text;
+
+		snprintf(fmt, sizeof(fmt), "--output-format=%s",
+			 cases[i].format);
+		snprintf(out, sizeof(out), "--output=%s/lanes%zu", tmpdir, i);
+		CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
+		text = slurp(out + strlen("--output="));
+		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+		for (size_t k = 0; k < 4; k++) {
+			if (!strstr(text, cases[i].expect[k]))
+				fprintf(stderr, "%s: no '%s' in:\n%s\n",
+					cases[i].lanes, cases[i].expect[k],
+					text);
+			CU_ASSERT_PTR_NOT_NULL(
+				strstr(text, cases[i].expect[k]));
+		}
+		free(text);
+	}
+}
+
 static bool uring_available(void)
 {
 	struct io_uring ring;
@@ -269,6 +343,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_formats);
 	CU_ADD_TEST(s, test_policies);
 	CU_ADD_TEST(s, test_backend_policies);
+	CU_ADD_TEST(s, test_lanes);
 	CU_ADD_TEST(s, test_uring_file);
 	return 0;
 }

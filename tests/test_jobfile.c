@@ -362,7 +362,7 @@ static void test_verify_end_to_end(void)
 		 "[global]\nfilename=%s\nsize=1m\nruntime=0\nverify=pattern\n"
 		 "direct=0\niodepth=8\ngroup_reporting\n"
 		 "[write]\nrw=write\nbs=64k\n"
-		 "[read]\nrw=randread\nbssplit=4k/50:16k/50\n",
+		 "[read]\nstonewall\nrw=randread\nbssplit=4k/50:16k/50\n",
 		 disk);
 	write_file(job, text);
 	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_OK);
@@ -422,13 +422,68 @@ static void test_run_several(void)
 	CU_ASSERT_EQUAL(bench_run_main(3, argv), BENCH_EXIT_OK);
 	rep = slurp(out);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
-	CU_ASSERT_EQUAL(count(rep, "job 'a' (1 of 2):"), 1);
-	CU_ASSERT_EQUAL(count(rep, "job 'b' (2 of 2), clone 2 of 2:"), 1);
-	CU_ASSERT_EQUAL(count(rep, "conservation: issued 100 = completed 100"),
-			3);
-	CU_ASSERT_PTR_NOT_NULL(strstr(rep, "all 3 jobs (one after another): "
+	/* Without stonewall: concurrently, each clone a device. */
+	CU_ASSERT_EQUAL(count(rep, "jobs 'a' to 'b' (1-2 of 2), 3 streams "
+				   "concurrently"),
+			1);
+	CU_ASSERT_EQUAL(count(rep, "conservation: issued 300 = completed 300"),
+			1);
+	CU_ASSERT_EQUAL(count(rep, "job 'b'\n"), 2);
+	CU_ASSERT_EQUAL(count(rep, "job 'a'\n"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rep, "all 3 jobs (concurrently): "
 					   "300 I/Os, 0 failed, 1.2 MiB"));
 	free(rep);
+
+	/* stonewall: one after another, as fio. */
+	write_file(job, "[global]\ntarget=null\nruntime=0\nio_size=400k\n"
+			"stonewall\n[a]\nrw=randread\n[b]\nrw=randwrite\n");
+	CU_ASSERT_EQUAL(bench_run_main(3, argv), BENCH_EXIT_OK);
+	rep = slurp(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	CU_ASSERT_EQUAL(count(rep, "job 'a' (1 of 2):"), 1);
+	CU_ASSERT_EQUAL(count(rep, "job 'b' (2 of 2):"), 1);
+	CU_ASSERT_EQUAL(count(rep, "conservation: issued 100 = completed 100"),
+			2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(rep, "all 2 jobs (one after another): "
+					   "200 I/Os, 0 failed"));
+	free(rep);
+
+	/* A group then a stonewalled job: each job reported, all summed. */
+	write_file(job, "[global]\ntarget=null\nruntime=0\nio_size=400k\n"
+			"output-format=json\n[a]\nbs=8k\n[b]\niodepth=2\n"
+			"[c]\nstonewall\n");
+	CU_ASSERT_EQUAL(bench_run_main(3, argv), BENCH_EXIT_OK);
+	rep = slurp(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	CU_ASSERT_EQUAL(count(rep, "\"job\": \"a\""), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"job\": \"b\""), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"ios_completed\": 150,"), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"ios_completed\": 100,"), 2);
+	CU_ASSERT_EQUAL(count(rep, "\"ios_completed\": 50,"), 1);
+	free(rep);
+}
+
+/* Concurrent jobs must share the model; too many streams are refused. */
+static void test_run_concurrent_refused(void)
+{
+	char job[128], out[128];
+
+	snprintf(job, sizeof(job), "%s/mix.fio", tmpdir);
+	snprintf(out, sizeof(out), "%s/mix.json", tmpdir);
+	write_file(job, "[global]\ntarget=null\nruntime=0\nio_size=40k\n"
+			"[a]\n[b]\nring-order=1\n");
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_USAGE);
+	write_file(job, "[global]\ntarget=null\nruntime=0\nio_size=40k\n"
+			"[a]\nnumjobs=9\n[b]\nnumjobs=8\n");
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_USAGE);
+	write_file(job, "[global]\ntarget=null\nruntime=0\nio_size=40k\n"
+			"[a]\n[b]\nqueues=2\n");
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_USAGE);
+	/* The same with stonewall: each alone, accepted. */
+	write_file(job, "[global]\ntarget=null\nruntime=0\nio_size=40k\n"
+			"wait=sleep\n[a]\n[b]\nstonewall\nqueues=2\n"
+			"ring-order=1\n");
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_OK);
 }
 
 /* A bad line of a job file run by `blkring run` is exit status 2. */
@@ -462,6 +517,7 @@ int cu_register(void)
 	s = CU_add_suite("run", suite_init, suite_cleanup);
 	CU_ADD_TEST(s, test_verify_end_to_end);
 	CU_ADD_TEST(s, test_run_several);
+	CU_ADD_TEST(s, test_run_concurrent_refused);
 	CU_ADD_TEST(s, test_run_bad_file);
 	return 0;
 }

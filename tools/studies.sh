@@ -120,6 +120,25 @@ $blkring sweep --dir "$out/grants" $force $common --target="$target" $file \
 	--grant-map-cost=250ns --grant-unmap-cost=500ns \
 	--sweep grants=static,map,copy,persistent --sweep bs=4k,64k
 
+# (12) Seed question 8: devices on one shared interrupt line, 1 to 4,
+# against a line each.  Every interrupt of the shared line runs every
+# device's filter (1 us each): spurious_per_line_irq, filter_runs_per_io
+# and frontend_cpu_us_per_io say what the sharing costs.
+echo "=== study irqline: devices 1..4 x own, shared line"
+$blkring sweep --dir "$out/irqline" $force $common --target="$target" \
+	$file --rw=randread --bs=4k --iodepth=32 --wait=sleep \
+	--irq-filter-cost=1us --sweep irq-line=own,shared \
+	--sweep devices=1,2,3,4
+
+# (13) Multi-queue: 1, 2 and 4 rings, each with its own vCPU thread and
+# backend, iodepth 32 per queue, on the null target (the model alone)
+# and on the study's target.  On 2 vCPUs more queues mean more threads
+# than CPUs: the CPU per I/O columns show it.
+echo "=== study mq: queues 1, 2, 4 x null, $target"
+$blkring sweep --dir "$out/mq" $force $common $file --rw=randread --bs=4k \
+	--iodepth=32 --wait=sleep --sweep target=null,"$target" \
+	--sweep queues=1,2,4
+
 end=$(date +%s)
 echo "=== studies ($mode) took $((end - start)) s"
 
@@ -144,7 +163,7 @@ check() {
 	done
 }
 for d in qd split evtchn qdcap indirect coalesce tasks submitpath \
-	completion lock grants; do
+	completion lock grants irqline mq; do
 	check "$out/$d/results.csv" "$out/$d/results.json" \
 		"$out/$d/points.csv" "$out/$d/spectrum.csv" \
 		"$out/$d/command.txt" "$out/$d/environment" \
@@ -166,7 +185,9 @@ check "$out/qdcap/iops_vs_qd-cap.png" "$out/qdcap/stages.png" \
 	"$out/completion/lat_p99_ns_vs_iodepth.png" \
 	"$out/completion/stages.png" \
 	"$out/lock/iops_vs_lock-work.png" "$out/lock/stages.png" \
-	"$out/grants/iops_vs_bs.png" "$out/grants/stages.png"
+	"$out/grants/iops_vs_bs.png" "$out/grants/stages.png" \
+	"$out/irqline/iops_vs_devices.png" "$out/irqline/stages.png" \
+	"$out/mq/iops_vs_queues.png" "$out/mq/lat_p99_ns_vs_queues.png"
 check "$out/qd/little_iodepth.png" "$out/qd/little_iodepth.svg" \
 	"$out/split/heatmap_iops.png" "$out/evtchn/heatmap_iops.png" \
 	"$out/evtchn/heatmap_iops.svg"
