@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "sim/engine.h"
+#include "sim/engine_internal.h"
 
 #define SLEEP_CAP_NS 100000000ull /* 100 ms */
 
@@ -659,20 +660,6 @@ int engine_lane_workload(const struct wl_config *all, unsigned int lane,
 	return 0;
 }
 
-/*
- * The negotiated segments per indirect request, as Linux blkfront does:
- * the smaller of what the frontend wants and the backend advertises, and
- * none unless that exceeds a direct request's 11.
- */
-static unsigned int indirect_segments(const struct engine_config *cfg)
-{
-	unsigned int n = cfg->indirect_segments < backend_max_indirect(cfg) ?
-				 cfg->indirect_segments :
-				 backend_max_indirect(cfg);
-
-	return n > BLKIF_MAX_SEGMENTS_PER_REQUEST ? n : 0;
-}
-
 /* Lane set-up steps, undone in reverse by lane_fini(). */
 enum {
 	LANE_GRANTS = 1,
@@ -684,19 +671,30 @@ enum {
 	LANE_ACTORS,
 };
 
-/*
- * The ports and the gate of the frontend's policies, before the actors.
- * The worker ports carry no simulated latency or cost and always notify:
- * what a hand-off costs is the real wake-up.
- */
-static int init_policies(struct lane *l, char *why, size_t why_len)
+unsigned int engine__indirect_segments(const struct engine_config *cfg)
 {
-	const struct engine_config *cfg = l->e->cfg;
+	unsigned int n = cfg->indirect_segments < backend_max_indirect(cfg) ?
+				 cfg->indirect_segments :
+				 backend_max_indirect(cfg);
+
+	return n > BLKIF_MAX_SEGMENTS_PER_REQUEST ? n : 0;
+}
+
+/*
+ * The policy threads' ports carry no simulated latency or cost: they are
+ * the driver's own signalling (a work-queue wake-up, a DPC), whose cost
+ * is what the engine's wake-up really costs.
+ */
+int engine__policy_init(const struct engine_config *cfg,
+			const struct sim_clock *clock,
+			struct evtchn_port *handoff, struct evtchn_port *defer,
+			struct gate *gate, char *why, size_t why_len)
+{
 	struct evtchn_config pc = cfg->evtchn;
 	struct gate_config gc = {
 		.kind = cfg->lock_kind,
 		.work_ns = cfg->lock_work_ns,
-		.clock = &l->e->clock,
+		.clock = clock,
 	};
 	int rc;
 
@@ -705,71 +703,81 @@ static int init_policies(struct lane *l, char *why, size_t why_len)
 	pc.dist = EVTCHN_LAT_FIXED;
 	pc.cost_ns = 0;
 	pc.notify = EVTCHN_NOTIFY_EVENT;
-	rc = evtchn_init(&l->handoff, &pc);
+	rc = evtchn_init(handoff, &pc);
 	if (rc)
 		goto err;
-	rc = evtchn_init(&l->defer, &pc);
+	rc = evtchn_init(defer, &pc);
 	if (rc)
 		goto err_fini_handoff;
-	rc = gate_init(&l->gate, &gc);
+	rc = gate_init(gate, &gc);
 	if (rc)
 		goto err_fini_defer;
 	return 0;
 
 err_fini_defer:
-	evtchn_fini(&l->defer);
+	evtchn_fini(defer);
 err_fini_handoff:
-	evtchn_fini(&l->handoff);
+	evtchn_fini(handoff);
 err:
 	snprintf(why, why_len, "policy threads: %s", strerror(-rc));
 	return rc;
 }
 
-static int start_actors(struct lane *l, char *why, size_t why_len)
+void engine__policy_fini(struct evtchn_port *handoff, struct evtchn_port *defer,
+			 struct gate *gate)
 {
-	struct engine *e = l->e;
-	const struct engine_config *cfg = e->cfg;
+	gate_fini(gate);
+	evtchn_fini(defer);
+	evtchn_fini(handoff);
+}
+
+int engine__start_actors(const struct engine_config *cfg,
+			 const struct engine_wiring *w, struct frontend **fe,
+			 struct backend **be, char *why, size_t why_len)
+{
 	struct frontend_config fc = {
 		.ring_order = cfg->ring_order,
-		.iodepth = l->iodepth,
+		.iodepth = w->iodepth,
 		.max_segments = cfg->max_segments,
 		.qd_cap = cfg->qd_cap,
 		.push_batch = cfg->push_batch,
 		.tasks = cfg->tasks,
-		.indirect_segments = indirect_segments(cfg),
+		.indirect_segments = engine__indirect_segments(cfg),
 		.verify = cfg->verify,
 		/* One pattern for the whole file, whichever lane writes. */
 		.verify_seed = cfg->workload.seed,
-		.sring = l->sring,
-		.grants = &l->grants,
-		.kick = &l->kick,
-		.workload = l->wl,
-		.clock = &e->clock,
+		.sring = w->sring,
+		.grants = w->grants,
+		.kick = w->kick,
+		.workload = w->wl,
+		.clock = w->clock,
 		.complete = cfg->complete,
-		.complete_ctx = cfg->lane_ctx[l->idx] ? cfg->lane_ctx[l->idx] :
-							cfg->complete_ctx,
-		.stamps = l->stamps,
+		.complete_ctx = w->complete_ctx,
+		.stamps = w->stamps,
 		.submit_path = cfg->submit_path,
 		.completion = cfg->completion,
-		.gate = cfg->lock ? &l->gate : NULL,
-		.handoff = &l->handoff,
-		.defer = &l->defer,
+		.gate = cfg->lock ? w->gate : NULL,
+		.handoff = w->handoff,
+		.defer = w->defer,
 		.grant_copy = cfg->grant_mode == BACKEND_GRANTS_PERSISTENT,
+		.submit_cost_ns = w->submit_cost_ns,
+		.split_cost_ns = w->split_cost_ns,
+		.reap_cost_ns = w->reap_cost_ns,
 	};
 	struct backend_config bc = {
 		.ring_order = cfg->ring_order,
-		.disk_bytes = e->disk_bytes,
+		.disk_bytes = w->disk_bytes,
 		.coalesce_count = cfg->coalesce_count,
 		.coalesce_ns = cfg->coalesce_ns,
 		.submit_per_request = cfg->submit_per_request,
 		.max_indirect_segments = backend_max_indirect(cfg),
-		.sring = l->sring,
-		.grants = &l->grants,
-		.irq = &l->irq,
-		.target = cfg->target,
-		.target_state = l->target_state,
-		.clock = &e->clock,
-		.stamps = l->stamps,
+		.sring = w->sring,
+		.grants = w->grants,
+		.irq = w->irq,
+		.target = w->target,
+		.target_state = w->target_state,
+		.clock = w->clock,
+		.stamps = w->stamps,
 		.grant_mode = cfg->grant_mode,
 		.grant_call_ns = cfg->grant_call_ns,
 		.grant_map_ns = cfg->grant_map_ns,
@@ -778,24 +786,52 @@ static int start_actors(struct lane *l, char *why, size_t why_len)
 		.persistent_max = cfg->persistent_max,
 		.budget = cfg->backend_budget,
 		.respond_batch = cfg->respond_batch,
+		.request_cost_ns = w->request_cost_ns,
+		.response_cost_ns = w->response_cost_ns,
 	};
 	int rc;
 
 	rc = frontend_config_check(&fc, why, why_len);
 	if (rc)
 		return rc;
-	rc = frontend_create(&fc, &l->fe);
+	rc = frontend_create(&fc, fe);
 	if (rc) {
 		snprintf(why, why_len, "frontend: %s", strerror(-rc));
 		return rc;
 	}
-	rc = backend_create(&bc, &l->be);
+	rc = backend_create(&bc, be);
 	if (rc) {
 		snprintf(why, why_len, "backend: %s", strerror(-rc));
-		frontend_destroy(l->fe);
+		frontend_destroy(*fe);
 		return rc;
 	}
 	return 0;
+}
+
+/* Starts lane @l's actors, wired to what the lane owns. */
+static int start_actors(struct lane *l, char *why, size_t why_len)
+{
+	const struct engine_config *cfg = l->e->cfg;
+	const struct engine_wiring w = {
+		.sring = l->sring,
+		.grants = &l->grants,
+		.kick = &l->kick,
+		.irq = &l->irq,
+		.handoff = &l->handoff,
+		.defer = &l->defer,
+		.gate = &l->gate,
+		.wl = l->wl,
+		.clock = &l->e->clock,
+		.stamps = l->stamps,
+		.target = cfg->target,
+		.target_state = l->target_state,
+		.disk_bytes = l->e->disk_bytes,
+		.iodepth = l->iodepth,
+		.complete_ctx = cfg->lane_ctx[l->idx] ? cfg->lane_ctx[l->idx] :
+							cfg->complete_ctx,
+	};
+
+	return engine__start_actors(cfg, &w, &l->fe, &l->be, why, why_len);
 }
 
 static void lane_fini(struct lane *l)
@@ -808,9 +844,7 @@ static void lane_fini(struct lane *l)
 		frontend_destroy(l->fe);
 		/* fall through */
 	case LANE_POLICIES:
-		gate_fini(&l->gate);
-		evtchn_fini(&l->defer);
-		evtchn_fini(&l->handoff);
+		engine__policy_fini(&l->handoff, &l->defer, &l->gate);
 		/* fall through */
 	case LANE_PORTS:
 		evtchn_fini(&l->irq);
@@ -910,9 +944,10 @@ static int lane_init(struct lane *l, char *why, size_t why_len)
 	 * The grant pages come first and go last: target I/O still in
 	 * flight at the end reads or writes them until the target's fini.
 	 */
-	rc = grant_table_init(&l->grants,
-			      frontend_grant_pages(cfg->ring_order,
-						   indirect_segments(cfg)));
+	rc = grant_table_init(
+		&l->grants,
+		frontend_grant_pages(cfg->ring_order,
+				     engine__indirect_segments(cfg)));
 	if (rc) {
 		snprintf(why, why_len, "grant table: %s", strerror(-rc));
 		goto err;
@@ -961,7 +996,8 @@ static int lane_init(struct lane *l, char *why, size_t why_len)
 		goto err;
 	}
 	l->up = LANE_PORTS;
-	rc = init_policies(l, why, why_len);
+	rc = engine__policy_init(cfg, &l->e->clock, &l->handoff, &l->defer,
+				 &l->gate, why, why_len);
 	if (rc)
 		goto err;
 	l->up = LANE_POLICIES;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/engine_internal.h"
 #include "sim/vengine.h"
 
 #define NEVER UINT64_MAX
@@ -311,17 +312,6 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 	return 0;
 }
 
-/* ---- Set-up, as engine_run() does it ------------------------------------- */
-
-static unsigned int indirect_segments(const struct engine_config *cfg)
-{
-	unsigned int n = cfg->indirect_segments < cfg->backend_max_indirect ?
-				 cfg->indirect_segments :
-				 cfg->backend_max_indirect;
-
-	return n > BLKIF_MAX_SEGMENTS_PER_REQUEST ? n : 0;
-}
-
 /* Whether anything in the configuration makes virtual time pass. */
 static bool time_passes(const struct engine_config *cfg,
 			const struct vengine_config *vc)
@@ -370,12 +360,6 @@ static int check(const struct engine_config *cfg,
 static int init_ports(struct vengine *ve, char *why, size_t why_len)
 {
 	const struct engine_config *cfg = ve->cfg;
-	struct evtchn_config pc = cfg->evtchn;
-	struct gate_config gc = {
-		.kind = cfg->lock_kind,
-		.work_ns = cfg->lock_work_ns,
-		.clock = &ve->clock,
-	};
 	int rc;
 
 	rc = evtchn_init(&ve->kick, &cfg->evtchn);
@@ -385,28 +369,15 @@ static int init_ports(struct vengine *ve, char *why, size_t why_len)
 	if (rc)
 		goto err_fini_kick;
 	/* The workers' ports, as the thread engine's: no latency, no cost. */
-	pc.latency_ns = 0;
-	pc.latency_max_ns = 0;
-	pc.dist = EVTCHN_LAT_FIXED;
-	pc.cost_ns = 0;
-	pc.notify = EVTCHN_NOTIFY_EVENT;
-	rc = evtchn_init(&ve->handoff, &pc);
-	if (rc)
-		goto err_fini_irq;
-	rc = evtchn_init(&ve->defer, &pc);
-	if (rc)
-		goto err_fini_handoff;
-	rc = gate_init(&ve->gate, &gc);
-	if (rc)
-		goto err_fini_defer;
+	rc = engine__policy_init(cfg, &ve->clock, &ve->handoff, &ve->defer,
+				 &ve->gate, why, why_len);
+	if (rc) { /* why is set */
+		evtchn_fini(&ve->irq);
+		evtchn_fini(&ve->kick);
+		return rc;
+	}
 	return 0;
 
-err_fini_defer:
-	evtchn_fini(&ve->defer);
-err_fini_handoff:
-	evtchn_fini(&ve->handoff);
-err_fini_irq:
-	evtchn_fini(&ve->irq);
 err_fini_kick:
 	evtchn_fini(&ve->kick);
 err:
@@ -416,87 +387,39 @@ err:
 
 static void fini_ports(struct vengine *ve)
 {
-	gate_fini(&ve->gate);
-	evtchn_fini(&ve->defer);
-	evtchn_fini(&ve->handoff);
+	engine__policy_fini(&ve->handoff, &ve->defer, &ve->gate);
 	evtchn_fini(&ve->irq);
 	evtchn_fini(&ve->kick);
 }
 
 static int start_actors(struct vengine *ve, char *why, size_t why_len)
 {
-	const struct engine_config *cfg = ve->cfg;
 	const struct vengine_costs *k = &ve->vc->costs;
-	struct frontend_config fc = {
-		.ring_order = cfg->ring_order,
-		.iodepth = cfg->iodepth,
-		.max_segments = cfg->max_segments,
-		.qd_cap = cfg->qd_cap,
-		.push_batch = cfg->push_batch,
-		.tasks = cfg->tasks,
-		.indirect_segments = indirect_segments(cfg),
-		.verify = cfg->verify,
-		.verify_seed = cfg->workload.seed,
+	const struct engine_wiring w = {
 		.sring = ve->sring,
 		.grants = &ve->grants,
 		.kick = &ve->kick,
-		.workload = ve->wl,
-		.clock = &ve->clock,
-		.complete = cfg->complete,
-		.complete_ctx = cfg->complete_ctx,
-		.stamps = ve->stamps,
-		.submit_path = cfg->submit_path,
-		.completion = cfg->completion,
-		.gate = cfg->lock ? &ve->gate : NULL,
+		.irq = &ve->irq,
 		.handoff = &ve->handoff,
 		.defer = &ve->defer,
-		.grant_copy = cfg->grant_mode == BACKEND_GRANTS_PERSISTENT,
+		.gate = &ve->gate,
+		.wl = ve->wl,
+		.clock = &ve->clock,
+		.stamps = ve->stamps,
+		.target = ve->cfg->target,
+		.target_state = ve->target_state,
+		.disk_bytes = ve->cfg->target->size_bytes(ve->target_state),
+		.iodepth = ve->cfg->iodepth,
+		.complete_ctx = ve->cfg->complete_ctx,
 		.submit_cost_ns = k->submit_ns,
 		.split_cost_ns = k->split_ns,
 		.reap_cost_ns = k->reap_ns,
-	};
-	struct backend_config bc = {
-		.ring_order = cfg->ring_order,
-		.disk_bytes = cfg->target->size_bytes(ve->target_state),
-		.coalesce_count = cfg->coalesce_count,
-		.coalesce_ns = cfg->coalesce_ns,
-		.submit_per_request = cfg->submit_per_request,
-		.max_indirect_segments = cfg->backend_max_indirect,
-		.sring = ve->sring,
-		.grants = &ve->grants,
-		.irq = &ve->irq,
-		.target = cfg->target,
-		.target_state = ve->target_state,
-		.clock = &ve->clock,
-		.stamps = ve->stamps,
-		.grant_mode = cfg->grant_mode,
-		.grant_call_ns = cfg->grant_call_ns,
-		.grant_map_ns = cfg->grant_map_ns,
-		.grant_unmap_ns = cfg->grant_unmap_ns,
-		.grant_copy_ns = cfg->grant_copy_ns,
-		.persistent_max = cfg->persistent_max,
-		.budget = cfg->backend_budget,
-		.respond_batch = cfg->respond_batch,
 		.request_cost_ns = k->backend_request_ns,
 		.response_cost_ns = k->backend_response_ns,
 	};
-	int rc;
 
-	rc = frontend_config_check(&fc, why, why_len);
-	if (rc)
-		return rc;
-	rc = frontend_create(&fc, &ve->fe);
-	if (rc) {
-		snprintf(why, why_len, "frontend: %s", strerror(-rc));
-		return rc;
-	}
-	rc = backend_create(&bc, &ve->be);
-	if (rc) {
-		snprintf(why, why_len, "backend: %s", strerror(-rc));
-		frontend_destroy(ve->fe);
-		return rc;
-	}
-	return 0;
+	return engine__start_actors(ve->cfg, &w, &ve->fe, &ve->be, why,
+				    why_len);
 }
 
 static void collect(struct vengine *ve, struct engine_result *res,
@@ -553,9 +476,10 @@ int vengine_run(const struct engine_config *cfg,
 					    .poke = NEVER };
 	/* Set-up work (a target's init) is charged to nobody in particular. */
 	ve->cur = &ve->cpu[VE_BE];
-	rc = grant_table_init(&ve->grants,
-			      frontend_grant_pages(cfg->ring_order,
-						   indirect_segments(cfg)));
+	rc = grant_table_init(
+		&ve->grants,
+		frontend_grant_pages(cfg->ring_order,
+				     engine__indirect_segments(cfg)));
 	if (rc) {
 		snprintf(why, why_len, "grant table: %s", strerror(-rc));
 		goto err_free_ve;

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the thread engine (sim/engine.c) and the virtual-time engine
+ * (sim/vengine.c) share: turning a struct engine_config into the actors'
+ * configurations, so that both engines run the same model from the same
+ * options.  Inside sim/ only.
+ */
+#ifndef BLKRING_SIM_ENGINE_INTERNAL_H
+#define BLKRING_SIM_ENGINE_INTERNAL_H
+
+#include "sim/backend.h"
+#include "sim/engine.h"
+#include "sim/frontend.h"
+#include "sim/gate.h"
+
+/* What one lane's actors are wired to, owned by the engine. */
+struct engine_wiring {
+	struct blkif_sring *sring;
+	struct grant_table *grants;
+	struct evtchn_port *kick, *irq;
+	struct evtchn_port *handoff, *defer; /* the policy workers' ports */
+	struct gate *gate;
+	struct wl *wl;
+	const struct sim_clock *clock;
+	struct sim_stamps *stamps;
+	const struct target_ops *target;
+	void *target_state;
+	uint64_t disk_bytes;
+	unsigned int iodepth;
+	void *complete_ctx;
+	/*
+	 * The actors' per-I/O CPU costs, charged to the clock: for the
+	 * virtual engine, whose actors' own code costs no time; all 0 in
+	 * the thread engine, which pays the real cost.
+	 */
+	uint64_t submit_cost_ns, split_cost_ns, reap_cost_ns;
+	uint64_t request_cost_ns, response_cost_ns;
+};
+
+/*
+ * The segments per indirect request the two sides negotiate, as Linux
+ * blkfront does: the smaller of what the frontend wants and what the
+ * backend advertises (none with grant copy), and none unless that
+ * exceeds a direct request's 11.
+ */
+unsigned int engine__indirect_segments(const struct engine_config *cfg);
+
+/*
+ * Sets up the frontend's policy ports (submit hand-off and deferral: no
+ * latency, no cost, Xen's hold-off) and its gate.  Returns 0, or -errno
+ * with a reason in @why, nothing left set up.
+ */
+int engine__policy_init(const struct engine_config *cfg,
+			const struct sim_clock *clock,
+			struct evtchn_port *handoff, struct evtchn_port *defer,
+			struct gate *gate, char *why, size_t why_len);
+
+/* Undoes engine__policy_init(). */
+void engine__policy_fini(struct evtchn_port *handoff, struct evtchn_port *defer,
+			 struct gate *gate);
+
+/*
+ * Creates the frontend and backend of one lane from @cfg and @w.
+ * Returns 0, or -errno with a reason in @why and nothing created.
+ */
+int engine__start_actors(const struct engine_config *cfg,
+			 const struct engine_wiring *w, struct frontend **fe,
+			 struct backend **be, char *why, size_t why_len);
+
+#endif
