@@ -14,6 +14,8 @@
 #include "sim/backend.h"
 #include "sim/fault.h"
 #include "tests/cu_main.h"
+#define FAKE_CLOCK_TICK_NS 10
+#include "tests/fake_clock.h"
 
 #define DISK_BYTES (1024 * 1024)
 
@@ -284,25 +286,6 @@ static void test_bad_config(void)
 }
 
 /* ---- The backend's retry policy -------------------------------------------- */
-
-static uint64_t fake_now;
-
-static uint64_t fake_clock_now(const struct sim_clock *c)
-{
-	(void)c;
-	return fake_now += 10;
-}
-
-static void fake_clock_charge(const struct sim_clock *c, uint64_t ns)
-{
-	(void)c;
-	fake_now += ns;
-}
-
-static const struct sim_clock fake_clock = {
-	.now_ns = fake_clock_now,
-	.charge_ns = fake_clock_charge,
-};
 
 /*
  * 1000 one-segment reads through a backend over the mem target, half of

@@ -17,31 +17,10 @@
 #include "sim/engine.h"
 #include "sim/frontend.h"
 #include "tests/cu_main.h"
+#define FAKE_CLOCK_TICK_NS 10
+#include "tests/fake_clock.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ---- A fake clock ----------------------------------------------------- */
-
-static uint64_t fake_now;
-static uint64_t fake_charged; /* every sim_charge() so far */
-
-static uint64_t fake_clock_now(const struct sim_clock *c)
-{
-	(void)c;
-	return fake_now += 10;
-}
-
-static void fake_clock_charge(const struct sim_clock *c, uint64_t ns)
-{
-	(void)c;
-	fake_now += ns;
-	fake_charged += ns;
-}
-
-static const struct sim_clock fake_clock = {
-	.now_ns = fake_clock_now,
-	.charge_ns = fake_clock_charge,
-};
 
 /* ---- A backend fed by hand ---------------------------------------------- */
 

@@ -12,25 +12,7 @@
 
 #include "sim/gate.h"
 #include "tests/cu_main.h"
-
-static uint64_t fake_now;
-
-static uint64_t fake_clock_now(const struct sim_clock *c)
-{
-	(void)c;
-	return fake_now;
-}
-
-static void fake_clock_charge(const struct sim_clock *c, uint64_t ns)
-{
-	(void)c;
-	fake_now += ns;
-}
-
-static const struct sim_clock fake_clock = {
-	.now_ns = fake_clock_now,
-	.charge_ns = fake_clock_charge,
-};
+#include "tests/fake_clock.h"
 
 /* Uncontended: no wait; hold = work + what the holder spent. */
 static void check_kind(enum gate_kind kind)

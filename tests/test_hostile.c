@@ -22,30 +22,13 @@
 #include "sim/engine.h"
 #include "sim/hostile.h"
 #include "tests/cu_main.h"
+#define FAKE_CLOCK_TICK_NS 10
+#include "tests/fake_clock.h"
 
 #define DISK_BYTES (1024 * 1024)
 #define GRANT_PAGES 64
 
-/* ---- Clocks --------------------------------------------------------------- */
-
-static uint64_t fake_now;
-
-static uint64_t fake_clock_now(const struct sim_clock *c)
-{
-	(void)c;
-	return fake_now += 10;
-}
-
-static void fake_clock_charge(const struct sim_clock *c, uint64_t ns)
-{
-	(void)c;
-	fake_now += ns;
-}
-
-static const struct sim_clock fake_clock = {
-	.now_ns = fake_clock_now,
-	.charge_ns = fake_clock_charge,
-};
+/* ---- A real clock, for the threads -------------------------------------- */
 
 static uint64_t mono_now(const struct sim_clock *c)
 {

@@ -23,6 +23,9 @@
 #include "bench/sweep.h"
 #include "workloads/trace.h"
 
+#define FAKE_CLOCK_TICK_NS 10
+#include "tests/fake_clock.h"
+
 /* Inputs longer than this are cut: the parsers' limits are far below. */
 #define FUZZ_INPUT_MAX (64u * 1024)
 #define FUZZ_ARGS_MAX 64
@@ -214,25 +217,6 @@ int fuzz_axis(const uint8_t *data, size_t size)
 #define RING_DISK_BYTES (256u * 1024)
 #define RING_GRANT_PAGES 16
 
-static uint64_t ring_now;
-
-static uint64_t ring_clock_now(const struct sim_clock *c)
-{
-	(void)c;
-	return ring_now += 10;
-}
-
-static void ring_clock_charge(const struct sim_clock *c, uint64_t ns)
-{
-	(void)c;
-	ring_now += ns;
-}
-
-static const struct sim_clock ring_clock = {
-	.now_ns = ring_clock_now,
-	.charge_ns = ring_clock_charge,
-};
-
 static uint64_t take_word(const uint8_t **p, const uint8_t *end)
 {
 	uint64_t w = 0;
@@ -286,7 +270,7 @@ int fuzz_ring(const uint8_t *data, size_t size)
 		.irq = &irq,
 		.target = mem,
 		.target_state = disk,
-		.clock = &ring_clock,
+		.clock = &fake_clock,
 	};
 	struct hostile_config hc = {
 		.disk_bytes = RING_DISK_BYTES,
