@@ -53,6 +53,10 @@ static const char *const grants_values[] = { "static", "map", "copy",
 					     "persistent", NULL };
 static const char *const respond_values[] = { "each", "batch", NULL };
 static const char *const irq_line_values[] = { "own", "shared", NULL };
+/* In the order of enum fault_kind (sim/fault.h). */
+static const char *const fault_values[] = { "none",   "eio",   "short",
+					    "eagain", "stall", "nospace",
+					    NULL };
 static const char *const rate_process_values[] = { "linear", "poisson", NULL };
 static const char *const verify_values[] = { "0|none", "pattern", NULL };
 static const char *const trace_format_values[] = { "auto", "iolog", "blkparse",
@@ -528,6 +532,68 @@ static const struct bench_opt bench_opts[] = {
 		.min = 0,
 		.max = 1000000000,
 		.help = "CPU of each device's filter routine per shared-line interrupt.",
+	},
+	{
+		.name = "fault",
+		.type = BENCH_OPT_ENUM,
+		FIELD(fault),
+		.def = "none",
+		.values = fault_values,
+		.help = "Fault injected into the target: error, short, -EAGAIN, hang, disk full.",
+	},
+	{
+		.name = "fault-ppm",
+		.type = BENCH_OPT_UINT,
+		FIELD(fault_ppm),
+		.def = "10000",
+		.min = 0,
+		.max = 1000000,
+		.help = "Eligible I/Os hit by --fault, per million (10000 = 1%).",
+	},
+	{
+		.name = "fault-offset",
+		.type = BENCH_OPT_SIZE,
+		FIELD(fault_offset_bytes),
+		.def = "0",
+		.min = 0,
+		.max = UINT64_MAX,
+		.help = "Start of the region whose I/Os --fault may hit.",
+	},
+	{
+		.name = "fault-length",
+		.type = BENCH_OPT_SIZE,
+		FIELD(fault_length_bytes),
+		.def = "0",
+		.min = 0,
+		.max = UINT64_MAX,
+		.help = "Length of that region; 0 = to the end of the disk.",
+	},
+	{
+		.name = "backend-retries",
+		.type = BENCH_OPT_UINT,
+		FIELD(backend_retries),
+		.def = "0",
+		.min = 0,
+		.max = 255,
+		.help = "Times the backend resubmits an I/O refused with -EAGAIN before failing it.",
+	},
+	{
+		.name = "drain-timeout",
+		.type = BENCH_OPT_TIME,
+		FIELD(drain_timeout_ns),
+		.def = "10s",
+		.min = 1000000,
+		.max = 3600000000000ull,
+		.help = "How long the end of a run waits for I/O in flight, then reports it stuck.",
+	},
+	{
+		.name = "watchdog",
+		.type = BENCH_OPT_TIME,
+		FIELD(watchdog_ns),
+		.def = "10s",
+		.min = 0,
+		.max = 3600000000000ull,
+		.help = "End the run as stuck when no I/O is issued or completes this long; 0 off.",
 	},
 	{
 		.name = "offset",

@@ -224,6 +224,14 @@ struct bench_config {
 	unsigned int devices;		   /* devices on one frontend thread */
 	unsigned int irq_line;		   /* enum bench_irq_line */
 	uint64_t irq_filter_cost_ns;	   /* per filter run, shared line */
+	/* Fault injection (docs/hardening.md). */
+	unsigned int fault;	      /* enum fault_kind, in its order */
+	unsigned int fault_ppm;	      /* I/Os hit per million */
+	uint64_t fault_offset_bytes;  /* the region of eligible I/Os */
+	uint64_t fault_length_bytes;  /* 0: to the end of the disk */
+	unsigned int backend_retries; /* -EAGAIN resubmissions per I/O */
+	uint64_t drain_timeout_ns;    /* wait for I/O in flight at the end */
+	uint64_t watchdog_ns;	      /* no progress this long: stuck */
 
 	/* The backend's policies: grants (docs/grants.md), budget, responses. */
 	unsigned int grants;		    /* enum bench_grants */

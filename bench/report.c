@@ -32,6 +32,7 @@ void bench_rec_complete(void *ctx, const struct frontend_completion *c)
 
 	if (!c->ok) {
 		rec->failed[c->write]++;
+		rec->failed_lat_sum_ns += c->complete_ns - c->submit_ns;
 		return;
 	}
 	hist_record(&rec->lat[c->write], c->complete_ns - c->submit_ns);
@@ -58,6 +59,8 @@ void bench_rec_merge(struct bench_rec *all, const struct bench_rec *lr,
 		all->bytes[d] += lr->bytes[d];
 		all->failed[d] += lr->failed[d];
 	}
+	all->failed_lat_sum_ns += lr->failed_lat_sum_ns;
+	s->failed_lat_sum_ns = lr->failed_lat_sum_ns;
 	for (int i = 0; i < SIM_STAGES; i++) {
 		hist_merge(&all->stage[i], &lr->stage[i]);
 		s->stage_mean_ns[i] = hist_mean(&lr->stage[i]);
@@ -221,10 +224,14 @@ static void compute_lane(struct metrics *ms, const struct engine_result *res,
 	const struct bench_lane_rec *r = &rec->lane[i];
 	const struct frontend_stats *fe = &l->fe;
 	double ios = (double)fe->ios_completed + (double)fe->ios_failed;
-	double predicted = ratio((double)r->ios, t) *
-			   (r->lat_mean_ns - ratio((double)fe->sched_lag_sum_ns,
-						   (double)fe->sched_ios)) /
-			   1e9;
+	double n = (double)(r->ios + r->failed);
+	double predicted =
+		ratio(n, t) *
+		(ratio(r->lat_mean_ns * (double)r->ios +
+			       (double)r->failed_lat_sum_ns,
+		       n) -
+		 ratio((double)fe->sched_lag_sum_ns, (double)fe->sched_ios)) /
+		1e9;
 	double measured = ratio((double)fe->inflight_area_ns, t * 1e9);
 
 	ms->n = 0;
@@ -415,7 +422,11 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	 * lag), which is not time in flight: take it out.
 	 */
 	double lag = ratio((double)fe->sched_lag_sum_ns, (double)fe->sched_ios);
-	double predicted = ratio(done, t) * (hist_mean(&all) - lag) / 1e9;
+	/* Failed I/Os were in flight too: their time counts. */
+	double ended = done + (double)(rec->failed[0] + rec->failed[1]);
+	double lat_all = ratio(
+		hist_mean(&all) * done + (double)rec->failed_lat_sum_ns, ended);
+	double predicted = ratio(ended, t) * (lat_all - lag) / 1e9;
 	double measured = ratio((double)fe->inflight_area_ns, t * 1e9);
 
 	put(ms, "little_in_flight_predicted", predicted);
@@ -433,6 +444,11 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 
 	put_backend_policies(ms, res, ios);
 	put_lanes_total(ms, res, rec, t, ios);
+	put(ms, "fault_ios", (double)res->fault.ios);
+	put(ms, "fault_injected", (double)res->fault.injected);
+	put(ms, "fault_stalled", (double)res->fault.stalled);
+	put(ms, "backend_retries", (double)res->be.retries);
+	put(ms, "backend_io_errors", (double)res->be.io_errors);
 }
 
 bool bench_report_conserved(const struct engine_result *res)
@@ -624,6 +640,7 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 		bench_report_conserved(res) ? "true" : "false");
 	fprintf(out, "  \"interrupted\": %s,\n",
 		res->interrupted ? "true" : "false");
+	fprintf(out, "  \"stuck\": %s,\n", res->stuck ? "true" : "false");
 	fprintf(out, "  \"frontend_error\": ");
 	json_string(out, res->fe.disabled ? res->fe.error : "");
 	fprintf(out, ",\n  \"backend_error\": ");
@@ -899,6 +916,36 @@ static void text_lanes(FILE *out, const struct bench_config *cfg,
 			     "totals above\n");
 }
 
+/*
+ * Where the I/Os still in flight at the end are stuck: on the ring (put,
+ * not yet taken by the backend), in the backend or its target (taken, not
+ * answered), or answered but not yet completed by the frontend.
+ */
+static void text_stuck(FILE *out, const struct engine_result *res)
+{
+	const struct frontend_stats *fe = &res->fe;
+	const struct backend_stats *be = &res->be;
+	uint64_t on_ring = fe->ring_requests > be->requests ?
+				   fe->ring_requests - be->requests :
+				   0;
+	uint64_t answered = be->responses > fe->responses ?
+				    be->responses - fe->responses :
+				    0;
+
+	fprintf(out,
+		"  %u I/Os still in flight when the run ended (%s): %" PRIu64
+		" ring requests not taken by the backend, %u at the "
+		"target (%" PRIu64 " held by --fault=stall), %" PRIu64
+		" answered but not completed: stuck in the %s stage\n",
+		fe->inflight,
+		res->stuck ? "the watchdog saw no progress" : "drain timeout",
+		on_ring, be->inflight, res->fault.stalled, answered,
+		be->inflight ? "target" :
+		on_ring	     ? "ring" :
+		answered     ? "response" :
+			       "queue");
+}
+
 static void opt(FILE *out, const struct bench_config *cfg, const char *name)
 {
 	const struct bench_opt *o = bench_opt_find(name);
@@ -1033,6 +1080,16 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		get(ms, "irq_sleeps"));
 	text_policies(out, cfg, ms);
 	text_lanes(out, cfg, res, rec, ms);
+	if (cfg->fault != FAULT_NONE || res->be.retries)
+		fprintf(out,
+			"  faults: %s on %.4g%% of eligible I/Os: %" PRIu64
+			" injected into %" PRIu64 " target I/Os, %" PRIu64
+			" stalled now; backend retried %" PRIu64
+			", answered %" PRIu64 " with an error\n",
+			fault_kind_name((enum fault_kind)cfg->fault),
+			cfg->fault_ppm / 1e4, res->fault.injected,
+			res->fault.ios, res->fault.stalled, res->be.retries,
+			res->be.io_errors);
 	fprintf(out, "  stages (usec, mean/p99):");
 	for (int i = 0; i < SIM_STAGES; i++) {
 		char name[40];
@@ -1078,8 +1135,7 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		fprintf(out, "  verify: %" PRIu64 " bytes read back wrong\n",
 			fe->verify_errors);
 	if (res->drain_timeout)
-		fprintf(out, "  %u I/Os still in flight when the run ended\n",
-			fe->inflight);
+		text_stuck(out, res);
 	{
 		char buf[512];
 		enum bench_bottleneck b =

@@ -31,6 +31,7 @@ struct bench_lane_rec {
 	char job[64];	      /* the job file's job it runs, or "" */
 	unsigned int iodepth; /* the job's; 0: the run's */
 	uint64_t ios, failed, bytes;
+	uint64_t failed_lat_sum_ns; /* for Little's law */
 	double lat_mean_ns, lat_p99_ns;
 	double stage_mean_ns[SIM_STAGES];
 };
@@ -41,6 +42,8 @@ struct bench_rec {
 	struct hist stage[SIM_STAGES]; /* both directions */
 	uint64_t bytes[2];
 	uint64_t failed[2];
+	/* The failed I/Os' time in flight, for Little's law. */
+	uint64_t failed_lat_sum_ns;
 	/*
 	 * The handoff stage is 0 for every I/O with direct submission:
 	 * leaving it out of the per-I/O recording keeps the neutral hot

@@ -264,6 +264,14 @@ int bench_engine_config(const struct bench_config *cfg,
 		return -EINVAL;
 	if (backend_policy_config(cfg, ec, err, err_len))
 		return -EINVAL;
+	ec->fault.kind = (enum fault_kind)cfg->fault;
+	ec->fault.rate_ppm = cfg->fault_ppm;
+	ec->fault.offset_bytes = cfg->fault_offset_bytes;
+	ec->fault.length_bytes = cfg->fault_length_bytes;
+	ec->fault.seed = cfg->seed ^ 0xfa017; /* its own sequence */
+	ec->backend_retries = cfg->backend_retries;
+	ec->drain_timeout_ns = cfg->drain_timeout_ns;
+	ec->watchdog_ns = cfg->watchdog_ns;
 	ec->backend_max_indirect = cfg->backend_max_indirect;
 	if (cfg->irq_coalesce > 1 && !cfg->irq_coalesce_ns) {
 		snprintf(err, err_len,

@@ -55,7 +55,9 @@ struct lane {
 	struct sim_stamps *stamps; /* per request id */
 	struct grant_table grants;
 	struct evtchn_port kick, irq;
+	const struct target_ops *target; /* the config's, or a fault wrapper */
 	void *target_state;
+	struct fault *fault; /* the wrapper, or NULL */
 	struct wl *wl;
 	struct frontend *fe;
 	struct backend *be;
@@ -80,7 +82,7 @@ struct vcpu {
 	atomic_bool done; /* the thread has left */
 	/* Written by the thread before it exits, read after join. */
 	uint64_t cpu_ns, end_ns;
-	bool interrupted, drain_timeout;
+	bool interrupted, drain_timeout, stuck;
 };
 
 struct engine {
@@ -352,7 +354,7 @@ static void *frontend_thread(void *arg)
 	const struct engine_config *cfg = e->cfg;
 	struct evtchn_port *ports[ENGINE_MAX_LANES];
 	bool stopping = false;
-	uint64_t stop_ns = 0;
+	uint64_t stop_ns = 0, progress_ns = mono_ns();
 	char name[16];
 
 	thread_name(e, "blkring-front", "blkring-fe", v->lanes[0]->idx, name,
@@ -398,10 +400,20 @@ static void *frontend_thread(void *arg)
 			v->drain_timeout = true;
 			break;
 		}
-		if (did)
+		if (did) {
+			progress_ns = now;
 			continue;
+		}
+		/* Nothing issued or completed for too long: stuck. */
+		if (cfg->watchdog_ns && now - progress_ns > cfg->watchdog_ns &&
+		    (vcpu_next_due_ns(v) == 0 || vcpu_next_due_ns(v) <= now)) {
+			v->stuck = v->drain_timeout = true;
+			break;
+		}
 		limit = stopping ? stop_ns + cfg->drain_timeout_ns :
 				   e->deadline_ns;
+		if (cfg->watchdog_ns && progress_ns + cfg->watchdog_ns < limit)
+			limit = progress_ns + cfg->watchdog_ns + 1;
 		/*
 		 * Open loop: wake for the next I/O's intended time; closer
 		 * than the hybrid margin, spin (a sleep that short would
@@ -510,7 +522,7 @@ static void *backend_thread(void *arg)
 {
 	struct lane *l = arg;
 	struct engine *e = l->e;
-	int target_fd = e->cfg->target->wait_fd(l->target_state);
+	int target_fd = l->target->wait_fd(l->target_state);
 	char name[16];
 
 	thread_name(e, "blkring-back", "blkring-be", l->idx, name,
@@ -533,7 +545,12 @@ static void *backend_thread(void *arg)
 		}
 		if (did)
 			continue;
-		if (lane_done(l) && !backend_busy(l->be))
+		/*
+		 * The frontend has left: all its I/O answered, or it gave up
+		 * on what is still at the target (drain timeout, interrupt),
+		 * which the target's fini waits for or, stalled, abandons.
+		 */
+		if (lane_done(l))
 			break;
 		/* A held interrupt bounds the wait. */
 		if (backend_busy(l->be))
@@ -558,6 +575,7 @@ void engine_config_default(struct engine_config *cfg)
 		.backend_max_indirect = 256,
 		.runtime_ns = 0,
 		.drain_timeout_ns = 10000000000ull,
+		.watchdog_ns = 10000000000ull,
 		.frontend_cpu = -1,
 		.backend_cpu = -1,
 		.persistent_max = 1056,
@@ -567,6 +585,7 @@ void engine_config_default(struct engine_config *cfg)
 	wl_config_default(&cfg->workload);
 	target_config_default(&cfg->target_cfg);
 	evtchn_config_default(&cfg->evtchn);
+	fault_config_default(&cfg->fault);
 }
 
 /* What the backend advertises: none with grant copy (QEMU's qdisk). */
@@ -786,6 +805,7 @@ int engine__start_actors(const struct engine_config *cfg,
 		.persistent_max = cfg->persistent_max,
 		.budget = cfg->backend_budget,
 		.respond_batch = cfg->respond_batch,
+		.max_retries = cfg->backend_retries,
 		.request_cost_ns = w->request_cost_ns,
 		.response_cost_ns = w->response_cost_ns,
 	};
@@ -808,6 +828,40 @@ int engine__start_actors(const struct engine_config *cfg,
 	return 0;
 }
 
+int engine__open_target(const struct engine_config *cfg,
+			const struct target_config *tc,
+			const struct target_ops **ops, void **state,
+			struct fault **fault, char *why, size_t why_len)
+{
+	int rc;
+
+	*fault = NULL;
+	*ops = cfg->target;
+	rc = target_open(cfg->target, tc, state, why, why_len);
+	if (rc || cfg->fault.kind == FAULT_NONE)
+		return rc;
+	rc = fault_create(&cfg->fault, cfg->target, *state, tc->depth, ops,
+			  fault, why, why_len);
+	if (rc) {
+		cfg->target->fini(*state);
+		return rc;
+	}
+	*state = *fault; /* the wrapper's state, holding the target's */
+	return 0;
+}
+
+void engine__sum_fault(struct fault_stats *sum, const struct fault *f)
+{
+	struct fault_stats st;
+
+	if (!f)
+		return;
+	fault_stats(f, &st);
+	sum->ios += st.ios;
+	sum->injected += st.injected;
+	sum->stalled += st.stalled;
+}
+
 /* Starts lane @l's actors, wired to what the lane owns. */
 static int start_actors(struct lane *l, char *why, size_t why_len)
 {
@@ -823,7 +877,7 @@ static int start_actors(struct lane *l, char *why, size_t why_len)
 		.wl = l->wl,
 		.clock = &l->e->clock,
 		.stamps = l->stamps,
-		.target = cfg->target,
+		.target = l->target,
 		.target_state = l->target_state,
 		.disk_bytes = l->e->disk_bytes,
 		.iodepth = l->iodepth,
@@ -836,10 +890,14 @@ static int start_actors(struct lane *l, char *why, size_t why_len)
 
 static void lane_fini(struct lane *l)
 {
-	const struct engine_config *cfg = l->e->cfg;
-
 	switch (l->up) {
 	case LANE_ACTORS:
+		/*
+		 * The target first: I/O it still holds (after a drain
+		 * timeout, an interrupt, a stall) points into the backend's.
+		 */
+		l->target->fini(l->target_state);
+		l->target = NULL;
 		backend_destroy(l->be);
 		frontend_destroy(l->fe);
 		/* fall through */
@@ -859,7 +917,8 @@ static void lane_fini(struct lane *l)
 		/* fall through */
 	case LANE_TARGET:
 		/* Waits for any target I/O still in flight into the pages. */
-		cfg->target->fini(l->target_state);
+		if (l->target)
+			l->target->fini(l->target_state);
 		/* fall through */
 	case LANE_GRANTS:
 		grant_table_fini(&l->grants);
@@ -881,10 +940,11 @@ static int lane_open_target(struct lane *l, char *why, size_t why_len)
 
 	/* The backend never has more than a ring's worth in flight. */
 	tc.depth = ring_entries(cfg->ring_order);
-	rc = target_open(cfg->target, &tc, &l->target_state, why, why_len);
+	rc = engine__open_target(cfg, &tc, &l->target, &l->target_state,
+				 &l->fault, why, why_len);
 	if (rc)
 		return rc;
-	disk = cfg->target->size_bytes(l->target_state);
+	disk = l->target->size_bytes(l->target_state);
 	if (l->idx == 0) {
 		e->disk_bytes = disk;
 		if (e->wl.size_bytes == 0)
@@ -895,7 +955,7 @@ static int lane_open_target(struct lane *l, char *why, size_t why_len)
 				 "target (%llu bytes)",
 				 (unsigned long long)e->wl.size_bytes,
 				 (unsigned long long)disk);
-			cfg->target->fini(l->target_state);
+			l->target->fini(l->target_state);
 			return -EINVAL;
 		}
 	}
@@ -1292,6 +1352,7 @@ static void collect(struct engine *e, struct engine_result *res)
 		res->be_cpu_ns += l->be_cpu_ns;
 		res->sub_cpu_ns += l->sub_cpu_ns;
 		res->dpc_cpu_ns += l->dpc_cpu_ns;
+		engine__sum_fault(&res->fault, l->fault);
 	}
 	for (unsigned int i = 0; i < e->nr_vcpus; i++) {
 		struct vcpu *v = &e->vcpus[i];
@@ -1300,6 +1361,7 @@ static void collect(struct engine *e, struct engine_result *res)
 		res->end_ns = max_u64(res->end_ns, v->end_ns);
 		res->interrupted |= v->interrupted;
 		res->drain_timeout |= v->drain_timeout;
+		res->stuck |= v->stuck;
 		res->line.interrupts += v->line.st.interrupts;
 		res->line.unclaimed += v->line.st.unclaimed;
 	}

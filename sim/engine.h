@@ -33,6 +33,7 @@
 
 #include "sim/backend.h"
 #include "sim/evtchn.h"
+#include "sim/fault.h"
 #include "sim/frontend.h"
 #include "sim/irqline.h"
 #include "sim/target.h"
@@ -77,7 +78,13 @@ struct engine_config {
 	struct evtchn_config evtchn;
 	uint64_t runtime_ns;	   /* 0: until the workload is exhausted */
 	uint64_t drain_timeout_ns; /* how long to wait for in-flight I/O */
-	int frontend_cpu;	   /* -1: not pinned */
+	/*
+	 * The watchdog: a frontend thread that has I/O outstanding and has
+	 * neither issued nor completed any for this long (and has no
+	 * open-loop I/O due) ends the run as stuck; 0: no watchdog.
+	 */
+	uint64_t watchdog_ns;
+	int frontend_cpu; /* -1: not pinned */
 	int backend_cpu;
 	frontend_complete_fn complete; /* the completing thread, gated */
 	void *complete_ctx;
@@ -109,6 +116,13 @@ struct engine_config {
 	 * of a slice of .workload; NULL: slices.  Not owned.
 	 */
 	const struct engine_job *jobs;
+	/*
+	 * Faults injected into each lane's target (sim/fault.h; kind none:
+	 * the target itself), and how often the backend submits an I/O
+	 * refused with -EAGAIN again before failing it.
+	 */
+	struct fault_config fault;
+	unsigned int backend_retries;
 };
 
 /* One lane's share of a run (the totals are in struct engine_result). */
@@ -135,6 +149,7 @@ struct engine_result {
 	uint64_t disk_bytes;		 /* the target's size */
 	bool interrupted;		 /* stopped by the interrupt flag */
 	bool drain_timeout;		 /* I/O still in flight at the end */
+	bool stuck;			 /* the watchdog ended the run */
 	/*
 	 * Lanes: the fields above are the sums over them (first submission
 	 * the earliest, last completion the latest, maxima the largest).
@@ -143,6 +158,7 @@ struct engine_result {
 	unsigned int nr_fe_threads; /* frontend threads (vCPUs) */
 	struct irqline_stats line;  /* the interrupt line(s), summed */
 	struct engine_lane_result lanes[ENGINE_MAX_LANES];
+	struct fault_stats fault; /* what was injected, summed over lanes */
 };
 
 /* Fills @cfg with defaults (the target and callback are left unset). */

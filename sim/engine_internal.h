@@ -60,6 +60,21 @@ void engine__policy_fini(struct evtchn_port *handoff, struct evtchn_port *defer,
 			 struct gate *gate);
 
 /*
+ * Opens @cfg's target as @tc says and, when @cfg injects faults, wraps
+ * it (sim/fault.h): *@ops and *@state are what the backend uses, and
+ * *@fault the wrapper (NULL without faults), for its counters.  Close it
+ * with (*@ops)->fini(*@state).  Returns 0, or -errno with a reason in
+ * @why and nothing open.
+ */
+int engine__open_target(const struct engine_config *cfg,
+			const struct target_config *tc,
+			const struct target_ops **ops, void **state,
+			struct fault **fault, char *why, size_t why_len);
+
+/* Adds @f's counters to @sum (nothing if @f is NULL). */
+void engine__sum_fault(struct fault_stats *sum, const struct fault *f);
+
+/*
  * Creates the frontend and backend of one lane from @cfg and @w.
  * Returns 0, or -errno with a reason in @why and nothing created.
  */

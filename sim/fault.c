@@ -55,7 +55,6 @@ void fault_config_default(struct fault_config *cfg)
 	*cfg = (struct fault_config){
 		.kind = FAULT_NONE,
 		.rate_ppm = 10000,
-		.offset_bytes = FAULT_ANY_OFFSET,
 		.seed = 1,
 	};
 }
@@ -82,12 +81,13 @@ static uint64_t io_bytes(const struct target_io *io)
 /* Whether the fault hits @io: it is eligible, and the draw says so. */
 static bool hit(struct fault *f, const struct target_io *io)
 {
-	uint64_t off = f->cfg.offset_bytes;
+	uint64_t from = f->cfg.offset_bytes, len = f->cfg.length_bytes;
 
 	if (f->cfg.kind == FAULT_NOSPACE && !io->write)
 		return false;
-	if (off != FAULT_ANY_OFFSET &&
-	    (off < io->offset_bytes || off - io->offset_bytes >= io_bytes(io)))
+	/* Overlap of [io, io + bytes) and [from, from + len), len 0: no end. */
+	if (io->offset_bytes + io_bytes(io) <= from ||
+	    (len && io->offset_bytes - from >= len && io->offset_bytes >= from))
 		return false;
 	if (f->cfg.rate_ppm == 1000000)
 		return true;
@@ -196,6 +196,14 @@ static uint64_t fault_size_bytes(void *state)
 	return f->inner->size_bytes(f->inner_state);
 }
 
+/* Virtual-time targets: stalled I/Os are never due. */
+static uint64_t fault_next_done_ns(void *state)
+{
+	struct fault *f = state;
+
+	return f->inner->next_done_ns(f->inner_state);
+}
+
 static void fault_fini(void *state)
 {
 	struct fault *f = state;
@@ -256,6 +264,7 @@ int fault_create(const struct fault_config *cfg, const struct target_ops *inner,
 		.wait_fd = fault_wait_fd,
 		.size_bytes = fault_size_bytes,
 		.fini = fault_fini,
+		.next_done_ns = inner->next_done_ns ? fault_next_done_ns : NULL,
 	};
 	/* A stalled I/O is queued: the wrapper is not synchronous then. */
 	if (cfg->kind == FAULT_STALL)

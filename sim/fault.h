@@ -9,9 +9,10 @@
  * engine's drain timeout names it.
  *
  * Which I/Os: each I/O is drawn with probability rate_ppm per million from
- * a seeded generator, among those that cover offset_bytes (all of them
- * when offset_bytes is FAULT_ANY_OFFSET), so a run with the same seed and
- * the same I/O order injects the same faults.
+ * a seeded generator, among those that overlap the region [offset_bytes,
+ * offset_bytes + length_bytes) (length 0: to the end of the disk, so the
+ * defaults make every I/O eligible), so a run with the same seed and the
+ * same I/O order injects the same faults.
  *
  * The kinds:
  *   eio      the I/O completes at once with -EIO; the device is not asked
@@ -34,8 +35,6 @@
 
 #include "sim/target.h"
 
-#define FAULT_ANY_OFFSET UINT64_MAX
-
 enum fault_kind {
 	FAULT_NONE,
 	FAULT_EIO,
@@ -49,7 +48,8 @@ enum fault_kind {
 struct fault_config {
 	enum fault_kind kind;
 	uint32_t rate_ppm;     /* I/Os hit per million drawn, 0..1000000 */
-	uint64_t offset_bytes; /* only I/Os covering it; FAULT_ANY_OFFSET */
+	uint64_t offset_bytes; /* the region of eligible I/Os ... */
+	uint64_t length_bytes; /* ... and its length; 0: to the end */
 	uint64_t seed;
 };
 
@@ -61,7 +61,7 @@ struct fault_stats {
 
 struct fault;
 
-/* Fills @cfg: no fault, 1% when a kind is set, any offset, seed 1. */
+/* Fills @cfg: no fault, 1% when a kind is set, the whole disk, seed 1. */
 void fault_config_default(struct fault_config *cfg);
 
 /*

@@ -60,7 +60,9 @@ struct vengine {
 	struct grant_table grants;
 	struct evtchn_port kick, irq, handoff, defer;
 	struct gate gate;
+	const struct target_ops *target; /* the config's, or a fault wrapper */
 	void *target_state;
+	struct fault *fault; /* the wrapper, or NULL */
 	struct wl *wl;
 	struct frontend *fe;
 	struct backend *be;
@@ -217,9 +219,9 @@ static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 	case VE_BE:
 		w = min_u64(w, evtchn_due_ns(&ve->kick));
 		w = min_u64(w, backend_deadline_ns(ve->be));
-		if (backend_busy(ve->be) && ve->cfg->target->next_done_ns)
-			w = min_u64(w, ve->cfg->target->next_done_ns(
-					       ve->target_state));
+		if (backend_busy(ve->be) && ve->target->next_done_ns)
+			w = min_u64(w,
+				    ve->target->next_done_ns(ve->target_state));
 		break;
 	case VE_SUB:
 		w = min_u64(w, evtchn_due_ns(&ve->handoff));
@@ -406,9 +408,9 @@ static int start_actors(struct vengine *ve, char *why, size_t why_len)
 		.wl = ve->wl,
 		.clock = &ve->clock,
 		.stamps = ve->stamps,
-		.target = ve->cfg->target,
+		.target = ve->target,
 		.target_state = ve->target_state,
-		.disk_bytes = ve->cfg->target->size_bytes(ve->target_state),
+		.disk_bytes = ve->target->size_bytes(ve->target_state),
 		.iodepth = ve->cfg->iodepth,
 		.complete_ctx = ve->cfg->complete_ctx,
 		.submit_cost_ns = k->submit_ns,
@@ -440,6 +442,7 @@ static void collect(struct vengine *ve, struct engine_result *res,
 	res->sub_cpu_ns = ve->cpu[VE_SUB].busy_ns;
 	res->dpc_cpu_ns = ve->cpu[VE_DPC].busy_ns;
 	res->disk_bytes = disk_bytes;
+	engine__sum_fault(&res->fault, ve->fault);
 	res->interrupted = ve->interrupted;
 	res->drain_timeout = ve->drain_timeout;
 }
@@ -488,10 +491,11 @@ int vengine_run(const struct engine_config *cfg,
 	tc.clock = &ve->clock;
 	model.store = model.store || cfg->verify;
 	tc.model = &model;
-	rc = target_open(cfg->target, &tc, &ve->target_state, why, why_len);
+	rc = engine__open_target(cfg, &tc, &ve->target, &ve->target_state,
+				 &ve->fault, why, why_len);
 	if (rc)
 		goto err_fini_grants;
-	disk_bytes = cfg->target->size_bytes(ve->target_state);
+	disk_bytes = ve->target->size_bytes(ve->target_state);
 	if (wc.size_bytes == 0)
 		wc.size_bytes = disk_bytes - wc.offset_bytes;
 	if (wc.offset_bytes + wc.size_bytes > disk_bytes) {
@@ -540,6 +544,9 @@ int vengine_run(const struct engine_config *cfg,
 	if (st)
 		st->steps = steps;
 
+	/* The target first: I/O it still holds points into the backend's. */
+	ve->target->fini(ve->target_state);
+	ve->target = NULL;
 	backend_destroy(ve->be);
 	frontend_destroy(ve->fe);
 err_fini_ports:
@@ -549,7 +556,8 @@ err_free_ring:
 	free(ve->sring);
 	wl_destroy(ve->wl);
 err_close_target:
-	cfg->target->fini(ve->target_state);
+	if (ve->target)
+		ve->target->fini(ve->target_state);
 err_fini_grants:
 	grant_table_fini(&ve->grants);
 err_free_ve:

@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 83);
+	CU_ASSERT_EQUAL(count, 90);
 }
 
 static void test_defaults(void)
@@ -623,7 +623,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][83] = {
+	} sets[][90] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -676,6 +676,13 @@ static void test_round_trip(void)
 			{ "devices", "1" },
 			{ "irq-line", "shared" },
 			{ "irq-filter-cost", "1s" },
+			{ "fault", "nospace" },
+			{ "fault-ppm", "1000000" },
+			{ "fault-offset", "16383p" },
+			{ "fault-length", "16383p" },
+			{ "backend-retries", "255" },
+			{ "drain-timeout", "1h" },
+			{ "watchdog", "1h" },
 			{ "offset", "16383p" },
 			{ "norandommap", "1" },
 			{ "bsrange", "512-16m" },
@@ -761,6 +768,13 @@ static void test_round_trip(void)
 			{ "devices", "16" },
 			{ "irq-line", "own" },
 			{ "irq-filter-cost", "1ns" },
+			{ "fault", "stall" },
+			{ "fault-ppm", "0" },
+			{ "fault-offset", "4k" },
+			{ "fault-length", "1m" },
+			{ "backend-retries", "0" },
+			{ "drain-timeout", "1ms" },
+			{ "watchdog", "0" },
 			{ "offset", "512" },
 			{ "norandommap", "0" },
 			{ "bsrange", "" },
