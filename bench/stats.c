@@ -473,8 +473,10 @@ const char *stats_verdict_name(enum stats_verdict v)
 }
 
 enum stats_verdict stats_judge(const struct stats_interval *c, double threshold,
-			       bool higher_is_better)
+			       bool higher_is_better, double p, double alpha)
 {
+	bool test_agrees = isnan(p) || p < alpha;
+
 	/* Work in "good" direction: positive = better. */
 	double s = higher_is_better ? 1 : -1;
 	double est = s * c->est;
@@ -489,9 +491,9 @@ enum stats_verdict stats_judge(const struct stats_interval *c, double threshold,
 	}
 	if (lo > -threshold && hi < threshold)
 		return STATS_NO_CHANGE;
-	if (hi < 0 && est <= -threshold)
+	if (hi < 0 && est <= -threshold && test_agrees)
 		return STATS_REGRESSED;
-	if (lo > 0 && est >= threshold)
+	if (lo > 0 && est >= threshold && test_agrees)
 		return STATS_IMPROVED;
 	return STATS_INCONCLUSIVE;
 }

@@ -136,21 +136,28 @@ const char *stats_verdict_name(enum stats_verdict v);
 /*
  * The verdict on a relative change (new / base - 1) with its interval,
  * against a threshold @threshold (0.05 = 5%), where @higher_is_better
- * says which way is good:
+ * says which way is good, and @p the p-value of a test of the same data
+ * (NaN: none), significant below @alpha:
  *
  *   no change     the whole interval lies inside (-threshold, threshold);
- *   regressed     the whole interval lies on the bad side of 0 (the change
- *                 is significant) and the estimate is past the threshold;
+ *   regressed     the whole interval lies on the bad side of 0, the test
+ *                 agrees (p < alpha) and the estimate is past the
+ *                 threshold;
  *   improved      the same on the good side;
  *   inconclusive  anything else: the interval is too wide to place the
- *                 change inside the band, or it is significant but the
+ *                 change inside the band, the interval and the test
+ *                 disagree, or the change is significant but the
  *                 estimate is within the threshold with the interval
  *                 reaching past it.
  *
- * Without an interval (@c->ok false: too few runs) the estimate alone
- * decides: past the threshold on either side, or no change.
+ * Asking the interval and the test to agree guards against either one
+ * being fooled by heavy-tailed noise (the paired interval by one odd
+ * pair, the unpaired test by drift): a false alarm needs both.
+ *
+ * Without an interval (@c->ok false: one run on each side) the estimate
+ * alone decides: past the threshold on either side, or no change.
  */
 enum stats_verdict stats_judge(const struct stats_interval *c, double threshold,
-			       bool higher_is_better);
+			       bool higher_is_better, double p, double alpha);
 
 #endif

@@ -285,35 +285,42 @@ static void test_verdict(void)
 		double est, lo, hi;
 		bool ok, higher_better;
 		enum stats_verdict want;
+		double p;
 	} cases[] = {
 		/* Inside the 5% band: no change, significant or not. */
-		{ 0.00, -0.02, 0.02, true, true, STATS_NO_CHANGE },
-		{ -0.03, -0.045, -0.01, true, true, STATS_NO_CHANGE },
+		{ 0.00, -0.02, 0.02, true, true, STATS_NO_CHANGE, 0 },
+		{ -0.03, -0.045, -0.01, true, true, STATS_NO_CHANGE, 0 },
 		/* Significant and past the threshold. */
-		{ -0.10, -0.14, -0.06, true, true, STATS_REGRESSED },
-		{ -0.08, -0.12, -0.01, true, true, STATS_REGRESSED },
-		{ 0.10, 0.06, 0.14, true, true, STATS_IMPROVED },
+		{ -0.10, -0.14, -0.06, true, true, STATS_REGRESSED, 0 },
+		{ -0.08, -0.12, -0.01, true, true, STATS_REGRESSED, 0 },
+		{ 0.10, 0.06, 0.14, true, true, STATS_IMPROVED, 0 },
 		/* Lower is better (latency): the signs swap. */
-		{ 0.10, 0.06, 0.14, true, false, STATS_REGRESSED },
-		{ -0.10, -0.14, -0.06, true, false, STATS_IMPROVED },
+		{ 0.10, 0.06, 0.14, true, false, STATS_REGRESSED, 0 },
+		{ -0.10, -0.14, -0.06, true, false, STATS_IMPROVED, 0 },
 		/* Past the threshold but not significant: too noisy. */
-		{ -0.10, -0.20, 0.02, true, true, STATS_INCONCLUSIVE },
+		{ -0.10, -0.20, 0.02, true, true, STATS_INCONCLUSIVE, 0 },
 		/* Significant, estimate inside, interval reaching past. */
-		{ -0.04, -0.07, -0.01, true, true, STATS_INCONCLUSIVE },
+		{ -0.04, -0.07, -0.01, true, true, STATS_INCONCLUSIVE, 0 },
 		/* Wide around zero. */
-		{ 0.0, -0.08, 0.08, true, true, STATS_INCONCLUSIVE },
+		{ 0.0, -0.08, 0.08, true, true, STATS_INCONCLUSIVE, 0 },
 		/* No interval: the estimate alone. */
-		{ -0.06, -0.06, -0.06, false, true, STATS_REGRESSED },
-		{ 0.06, 0.06, 0.06, false, false, STATS_REGRESSED },
-		{ 0.02, 0.02, 0.02, false, true, STATS_NO_CHANGE },
-		{ 0.07, 0.07, 0.07, false, true, STATS_IMPROVED },
+		{ -0.06, -0.06, -0.06, false, true, STATS_REGRESSED, 0 },
+		{ 0.06, 0.06, 0.06, false, false, STATS_REGRESSED, 0 },
+		{ 0.02, 0.02, 0.02, false, true, STATS_NO_CHANGE, 0 },
+		{ 0.07, 0.07, 0.07, false, true, STATS_IMPROVED, 0 },
+		/* The test agrees, or not (NaN above: no test). */
+		{ -0.10, -0.14, -0.06, true, true, STATS_REGRESSED, 0.01 },
+		{ -0.10, -0.14, -0.06, true, true, STATS_INCONCLUSIVE, 0.06 },
+		{ 0.10, 0.06, 0.14, true, true, STATS_INCONCLUSIVE, 0.2 },
+		{ 0.00, -0.02, 0.02, true, true, STATS_NO_CHANGE, 0.01 },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct stats_interval c = { cases[i].est, cases[i].lo,
 					    cases[i].hi, 0.95, cases[i].ok };
+		double p = cases[i].p ? cases[i].p : NAN;
 		enum stats_verdict v =
-			stats_judge(&c, 0.05, cases[i].higher_better);
+			stats_judge(&c, 0.05, cases[i].higher_better, p, 0.05);
 
 		if (v != cases[i].want)
 			fprintf(stderr, "case %zu: %s, want %s\n", i,
