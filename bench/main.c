@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bench/compare.h"
 #include "bench/plot.h"
 #include "bench/ringperf.h"
 #include "bench/run.h"
@@ -26,6 +27,10 @@ static const struct bench_command bench_commands[] = {
 	{ "merge", "add per-point run reports to a sweep's directory",
 	  bench_merge_main },
 	{ "plot", "render a sweep's plots again", bench_plot_main },
+	{ "compare", "compare two reports: changes, intervals, verdicts",
+	  bench_compare_main },
+	{ "ab", "run two builds or configurations A B A B and compare",
+	  bench_ab_main },
 	{ NULL, NULL, NULL },
 };
 
