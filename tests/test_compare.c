@@ -15,10 +15,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "bench/compare.h"
 #include "bench/json.h"
 #include "bench/report.h"
+#include "bench/run.h"
 #include "bench/runset.h"
 #include "tests/cu_main.h"
 
@@ -275,6 +277,72 @@ static void test_verdicts(void)
 	free(a);
 }
 
+/* Calls bench_run_main() with a fresh copy of @args (it permutes argv). */
+static int run_cmd(const char *const *args)
+{
+	char *argv[16];
+	int argc = 0;
+
+	for (; *args && argc < 15; args++)
+		argv[argc++] = (char *)*args;
+	argv[argc] = NULL;
+	return bench_run_main(argc, argv);
+}
+
+/*
+ * `blkring run --repeat 3 --reference=null` in-process on the null target,
+ * bounded by a count: a repeated report with three runs whose exact
+ * counts agree, and which compares with itself as unchanged.
+ */
+static void test_run_repeat(void)
+{
+	char path[] = "/tmp/blkring-test-repeat-XXXXXX", out[64], err[2048];
+	const char *args[] = { "run",
+			       "--repeat",
+			       "3",
+			       "--reference=null",
+			       "--target=null",
+			       "--wait=sleep",
+			       "--runtime=0",
+			       "--io_size=1m",
+			       "--bs=64k",
+			       "--output-format=json",
+			       out,
+			       NULL };
+	struct bench_cmp_config c;
+	struct bench_cmp_result res;
+	struct runset *s = runset_create(NULL);
+	FILE *null = fopen("/dev/null", "w");
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd);
+	snprintf(out, sizeof(out), "--output=%s", path);
+	CU_ASSERT_EQUAL(run_cmd(args), BENCH_EXIT_OK);
+	CU_ASSERT_EQUAL_FATAL(runset_add_file(s, path, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(s->nruns, 3);
+	CU_ASSERT_STRING_EQUAL(s->reference, "null");
+	CU_ASSERT(runset_metric(s, "iops_vs_ref") >= 0);
+	/* 1 MiB in 64 KiB I/Os: 16 I/Os, 2 ring requests each (11 segs). */
+	CU_ASSERT_EQUAL(s->val[runset_metric(s, "ios_issued")], 16);
+	CU_ASSERT_EQUAL(s->val[runset_metric(s, "ring_requests_per_io")], 2);
+	bench_cmp_config_default(&c);
+	c.exact_only = true;
+	CU_ASSERT_EQUAL(bench_cmp_run(null, s, s, &c, &res, err, sizeof(err)),
+			0);
+	CU_ASSERT_EQUAL(res.exact_differ, 0);
+	CU_ASSERT(res.exact_equal >= 8);
+	/* Not with CSV; not zero runs. */
+	args[9] = "--output-format=csv";
+	CU_ASSERT_EQUAL(run_cmd(args), BENCH_EXIT_USAGE);
+	args[2] = "0";
+	args[9] = "--output-format=json";
+	CU_ASSERT_EQUAL(run_cmd(args), BENCH_EXIT_USAGE);
+	fclose(null);
+	runset_destroy(s);
+	unlink(path);
+}
+
 int cu_register(void)
 {
 	CU_pSuite s = CU_add_suite("runset", NULL, NULL);
@@ -284,5 +352,6 @@ int cu_register(void)
 	s = CU_add_suite("compare", NULL, NULL);
 	CU_ADD_TEST(s, test_mismatch);
 	CU_ADD_TEST(s, test_verdicts);
+	CU_ADD_TEST(s, test_run_repeat);
 	return 0;
 }
