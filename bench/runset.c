@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/opts.h"
 #include "bench/report.h"
 #include "bench/runset.h"
 #include "bench/stats.h"
@@ -161,6 +162,24 @@ static const char *lookup(char **names, char **vals, size_t n, const char *name)
 	return NULL;
 }
 
+/*
+ * The value of option @name in a report that lacks it: the option's
+ * default (a report written before the option existed ran as if at its
+ * default), or NULL for a name this blkring does not know.
+ */
+static const char *default_of(const char *name, char *buf, size_t len)
+{
+	static struct bench_config def;
+	static bool have;
+	const struct bench_opt *o = bench_opt_find(name);
+
+	if (!have && bench_config_default(&def) == 0)
+		have = true;
+	if (!o || !have || bench_opt_format(&def, o, buf, len) < 0)
+		return NULL;
+	return buf;
+}
+
 /* The diff of two configurations as name/value arrays. */
 static int diff(char **an, char **av, size_t na, char **bn, char **bv,
 		size_t nb, char *buf, size_t len)
@@ -169,6 +188,7 @@ static int diff(char **an, char **av, size_t na, char **bn, char **bv,
 	const char *tb = lookup(bn, bv, nb, "target");
 	bool files = (ta && !strcmp(ta, "uring")) ||
 		     (tb && !strcmp(tb, "uring"));
+	static char da[BENCH_PATH_MAX + 32], db[BENCH_PATH_MAX + 32];
 	size_t used = 0;
 	int count = 0;
 
@@ -189,6 +209,10 @@ static int diff(char **an, char **av, size_t na, char **bn, char **bv,
 				continue; /* seen in the first pass */
 			if (ignored(name) || (!files && file_option(name)))
 				continue;
+			if (!va)
+				va = default_of(name, da, sizeof(da));
+			if (!vb)
+				vb = default_of(name, db, sizeof(db));
 			if (va && vb && !strcmp(va, vb))
 				continue;
 			count++;

@@ -80,8 +80,9 @@ const char *runset_config(const struct runset *s, const char *name);
  * Lists in @buf the options whose values differ between @a and @b, as
  * "name (A vs B), ..."; the options that do not change what is measured
  * (output, output-format) are ignored, and so are filename, direct and
- * allow-blockdev when neither uses the uring target.  Returns how many
- * differ.
+ * allow-blockdev when neither uses the uring target.  An option one
+ * report lacks (it predates the option) counts at the option's default.
+ * Returns how many differ.
  */
 int runset_config_diff(const struct runset *a, const struct runset *b,
 		       char *buf, size_t len);

@@ -198,6 +198,21 @@ static void test_mismatch(void)
 	c.allow_config_diff = true;
 	CU_ASSERT_EQUAL(compare(a, q, &c, &res, err, sizeof(err)), 0);
 	c.allow_config_diff = false;
+	/* An option one report lacks counts at its default. */
+	static const char rw_def[] =
+		"{\"schema_version\": 2, \"tool\": \"blkring\", "
+		"\"config\": {\"rw\": \"randread\"}, \"metrics\": {}}";
+	static const char rw_read[] =
+		"{\"schema_version\": 2, \"tool\": \"blkring\", "
+		"\"config\": {\"rw\": \"read\"}, \"metrics\": {}}";
+	static const char no_rw[] = "{\"schema_version\": 2, \"tool\": "
+				    "\"blkring\", \"config\": {}, "
+				    "\"metrics\": {}}";
+
+	CU_ASSERT_EQUAL(compare(no_rw, rw_def, &c, &res, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(compare(no_rw, rw_read, &c, &res, err, sizeof(err)),
+			-EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "rw (randread vs read)"));
 	CU_ASSERT_EQUAL(bench_cmp_thresholds(&c, "nosuch=5%", err, sizeof(err)),
 			0);
 	CU_ASSERT_EQUAL(compare(a, a, &c, &res, err, sizeof(err)), -EINVAL);
