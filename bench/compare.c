@@ -226,9 +226,9 @@ static bool exact_applies(size_t i, const struct runset *b,
 		bool counted = rt && !strcmp(rt, "0");
 		const char *bsr = runset_config(s[k], "bsrange");
 		const char *bss = runset_config(s[k], "bssplit");
-		const char *log = runset_config(s[k], "read_iolog");
+		const char *trace = runset_config(s[k], "read_iolog");
 		bool fixed_bs = (!bsr || !*bsr) && (!bss || !*bss) &&
-				(!log || !*log);
+				(!trace || !*trace);
 
 		if (exact_metrics[i].kind == EXACT_COUNT && !counted)
 			return false;
@@ -462,6 +462,20 @@ int bench_cmp_run(FILE *out, const struct runset *base,
 		new->nruns, new->nruns > 1 ? "s" : "");
 	if (nd)
 		fprintf(out, "  configurations differ (allowed): %s\n", why);
+	for (int k = 0; k < 2; k++) {
+		const struct runset *s = k ? new : base;
+		size_t lost = 0, stopped = 0;
+
+		for (size_t r = 0; r < s->nruns; r++) {
+			lost += !s->conserved[r];
+			stopped += s->interrupted[r];
+		}
+		if (lost || stopped)
+			fprintf(out,
+				"  warning: %s: %zu run%s lost I/O, %zu "
+				"interrupted: its figures are suspect\n",
+				s->path, lost, lost == 1 ? "" : "s", stopped);
+	}
 	if (!c->exact_only) {
 		fprintf(out,
 			"  change: NEW against BASE, %s; %.4g%% interval; p: "
