@@ -919,7 +919,7 @@ int bench_ab_main(int argc, char **argv)
 	struct ab_config ab = { .extra = { "", "" }, .pairs = 10 };
 	struct bench_cmp_config c;
 	struct bench_cmp_result res;
-	struct runset *set[2] = { NULL, NULL }, *warm = NULL;
+	struct runset *set[2] = { NULL, NULL }, *warm[2] = { NULL, NULL };
 	char err[2048], note[2][16];
 	int rc, status = BENCH_EXIT_USAGE;
 	ssize_t n;
@@ -967,8 +967,9 @@ int bench_ab_main(int argc, char **argv)
 		ab.pairs, ab.dir);
 	set[0] = runset_create("base");
 	set[1] = runset_create("new");
-	warm = runset_create("warm-up");
-	if (!set[0] || !set[1] || !warm) {
+	warm[0] = runset_create("warm-up base");
+	warm[1] = runset_create("warm-up new");
+	if (!set[0] || !set[1] || !warm[0] || !warm[1]) {
 		fprintf(stderr, "blkring ab: out of memory\n");
 		goto out;
 	}
@@ -988,7 +989,7 @@ int bench_ab_main(int argc, char **argv)
 				goto out;
 			}
 			/* The warm-up runs are read (checked), not kept. */
-			if (ab_collect(p ? set[k] : warm, path, note[k],
+			if (ab_collect(p ? set[k] : warm[k], path, note[k],
 				       sizeof(note[k]), err, sizeof(err))) {
 				fprintf(stderr, "blkring ab: %s\n", err);
 				goto out;
@@ -1023,6 +1024,7 @@ int bench_ab_main(int argc, char **argv)
 out:
 	runset_destroy(set[0]);
 	runset_destroy(set[1]);
-	runset_destroy(warm);
+	runset_destroy(warm[0]);
+	runset_destroy(warm[1]);
 	return status;
 }
