@@ -358,6 +358,79 @@ static void test_run_repeat(void)
 	unlink(path);
 }
 
+/* Calls bench_ab_main() with a fresh copy of @args. */
+static int ab_cmd(const char *const *args)
+{
+	char *argv[24];
+	int argc = 0;
+
+	for (; *args && argc < 23; args++)
+		argv[argc++] = (char *)*args;
+	argv[argc] = NULL;
+	return bench_ab_main(argc, argv);
+}
+
+/*
+ * `blkring ab` with the blkring of this build (next to tests/): two pairs
+ * of count-bounded null-target runs, the reports it writes read back, and
+ * the refusals: options that differ, a failing command, a bad --pairs.
+ */
+static void test_ab(void)
+{
+	char self[4096], base[4200], new[4200], bad[4300], path[4200];
+	char dir[] = "/tmp/blkring-test-ab-XXXXXX", err[2048], *slash;
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	const char *args[] = { "ab",
+			       "--pairs=2",
+			       base,
+			       new,
+			       "--dir",
+			       dir,
+			       "--confidence=95",
+			       "--",
+			       "--target=null",
+			       "--wait=sleep",
+			       "--runtime=0",
+			       "--io_size=256k",
+			       NULL };
+	struct runset *s;
+
+	CU_ASSERT_FATAL(n > 0);
+	self[n] = '\0';
+	/* build/VARIANT/tests/test_compare -> build/VARIANT/blkring */
+	for (int i = 0; i < 2; i++) {
+		slash = strrchr(self, '/');
+		CU_ASSERT_FATAL(slash != NULL);
+		*slash = '\0';
+	}
+	snprintf(base, sizeof(base), "--base-cmd=%s/blkring run", self);
+	snprintf(new, sizeof(new), "--new-cmd=%s/blkring run", self);
+	snprintf(bad, sizeof(bad), "--new-cmd=%s/blkring run --iodepth=0",
+		 self);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	CU_ASSERT_EQUAL(ab_cmd(args), BENCH_EXIT_OK);
+	snprintf(path, sizeof(path), "%s/new.json", dir);
+	s = runset_create(NULL);
+	CU_ASSERT_EQUAL(runset_add_file(s, path, err, sizeof(err)), 0);
+	CU_ASSERT_EQUAL(s->nruns, 2);
+	runset_destroy(s);
+	/* NEW with other options: refused unless allowed. */
+	args[6] = "--new-opts=--iodepth=8";
+	CU_ASSERT_EQUAL(ab_cmd(args), BENCH_EXIT_USAGE);
+	args[1] = "--allow-config-diff";
+	CU_ASSERT_EQUAL(ab_cmd(args), BENCH_EXIT_OK);
+	/* A run that fails stops ab with 2; so do bad ab options. */
+	args[3] = bad;
+	CU_ASSERT_EQUAL(ab_cmd(args), BENCH_EXIT_USAGE);
+	args[3] = new;
+	args[1] = "--pairs=1";
+	CU_ASSERT_EQUAL(ab_cmd(args), BENCH_EXIT_USAGE);
+	args[1] = "--nosuch";
+	CU_ASSERT_EQUAL(ab_cmd(args), BENCH_EXIT_USAGE);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	CU_ASSERT_EQUAL(system(path), 0);
+}
+
 int cu_register(void)
 {
 	CU_pSuite s = CU_add_suite("runset", NULL, NULL);
@@ -368,5 +441,6 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_mismatch);
 	CU_ADD_TEST(s, test_verdicts);
 	CU_ADD_TEST(s, test_run_repeat);
+	CU_ADD_TEST(s, test_ab);
 	return 0;
 }
