@@ -730,6 +730,7 @@ struct ab_config {
 	const char *cmd[2];   /* base, new */
 	const char *extra[2]; /* options for one side only */
 	unsigned int pairs;
+	bool alternate; /* AB BA AB ...; else AB AB AB ... */
 	const char *dir;
 	int nrun;
 	char **run; /* the shared run options */
@@ -791,8 +792,8 @@ static void ab_usage(FILE *out)
 		"usage: blkring ab [OPTIONS] [-- RUN OPTIONS]\n"
 		"\n"
 		"Runs BASE and NEW interleaved on the same file: a warm-up "
-		"pair, then\nBASE NEW BASE NEW ... for --pairs pairs, each "
-		"run a separate process\n(CMD RUN-OPTIONS SIDE-OPTIONS "
+		"pair, then\n--pairs pairs (BASE NEW, NEW BASE, BASE NEW, "
+		"...), each run a separate\nprocess (CMD RUN-OPTIONS SIDE-OPTIONS "
 		"--output-format=json --output=DIR/...),\nwrites DIR/base.json "
 		"and DIR/new.json (repeated reports) and compares\nthem pair "
 		"by pair, as blkring compare --paired would.  Exit status as "
@@ -808,6 +809,10 @@ static void ab_usage(FILE *out)
 		"\"--lock-work=2us\"\n"
 		"  --pairs=N              pairs after the warm-up (default 10, "
 		"2..%d)\n"
+		"  --order=alternate|abab alternate (default): every other "
+		"pair runs NEW\n"
+		"                         first (AB BA AB ...); abab: BASE "
+		"always first\n"
 		"  --dir=DIR              where the reports go (default: a new "
 		"/tmp/blkring-ab.*)\n"
 		"%s",
@@ -837,7 +842,8 @@ static int ab_parse(int argc, char **argv, struct ab_config *ab,
 {
 	static const char *const names[] = { "--base-cmd",  "--new-cmd",
 					     "--base-opts", "--new-opts",
-					     "--pairs",	    "--dir" };
+					     "--pairs",	    "--dir",
+					     "--order" };
 
 	for (int i = 1; i < argc; i++) {
 		const char *v = NULL;
@@ -889,8 +895,16 @@ static int ab_parse(int argc, char **argv, struct ab_config *ab,
 				return -EINVAL;
 			}
 			ab->pairs = (unsigned int)n;
-		} else {
+		} else if (k == 5) {
 			ab->dir = v;
+		} else if (!strcmp(v, "alternate") || !strcmp(v, "abab")) {
+			ab->alternate = !strcmp(v, "alternate");
+		} else {
+			snprintf(err, len,
+				 "--order=%s: expected alternate (AB BA AB "
+				 "...) or abab (AB AB AB ...)",
+				 v);
+			return -EINVAL;
 		}
 	}
 	return 0;
@@ -916,7 +930,9 @@ static int ab_collect(struct runset *s, const char *path, char *note,
 int bench_ab_main(int argc, char **argv)
 {
 	static char self[4096], base_cmd[4200], dirbuf[64], path[4400];
-	struct ab_config ab = { .extra = { "", "" }, .pairs = 10 };
+	struct ab_config ab = { .extra = { "", "" },
+				.pairs = 10,
+				.alternate = true };
 	struct bench_cmp_config c;
 	struct bench_cmp_result res;
 	struct runset *set[2] = { NULL, NULL }, *warm[2] = { NULL, NULL };
@@ -974,7 +990,10 @@ int bench_ab_main(int argc, char **argv)
 		goto out;
 	}
 	for (unsigned int p = 0; p <= ab.pairs; p++) {
-		for (int k = 0; k < 2; k++) {
+		for (int j = 0; j < 2; j++) {
+			/* Alternate: pairs 2, 4, ... run NEW first. */
+			int k = ab.alternate && p && p % 2 == 0 ? 1 - j : j;
+
 			if (p == 0)
 				snprintf(path, sizeof(path),
 					 "%s/warmup-%s.json", ab.dir,
