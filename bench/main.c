@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "bench/calibrate.h"
+#include "bench/compare.h"
 #include "bench/plot.h"
 #include "bench/ringperf.h"
 #include "bench/run.h"
@@ -29,6 +30,10 @@ static const struct bench_command bench_commands[] = {
 	{ "plot", "render a sweep's plots again", bench_plot_main },
 	{ "calibrate", "fit the virtual engine's model to the real file",
 	  bench_calibrate_main },
+	{ "compare", "compare two reports: changes, intervals, verdicts",
+	  bench_compare_main },
+	{ "ab", "run two builds or configurations A B A B and compare",
+	  bench_ab_main },
 	{ NULL, NULL, NULL },
 };
 

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,11 @@
 #include <unistd.h>
 
 #include "bench/jobfile.h"
+#include "bench/json.h"
 #include "bench/report.h"
 #include "bench/run.h"
+#include "bench/runset.h"
+#include "bench/stats.h"
 #include "workloads/trace.h"
 
 static atomic_bool interrupted;
@@ -470,6 +474,16 @@ static void usage(FILE *out)
 		"each stonewall; options given on the command line\n"
 		"override the file's.\nExit status: 0 all I/O accounted, 1 "
 		"I/O lost or failed, 2 bad input,\n130 interrupted.\n"
+		"\nrepetition (docs/ci-regression.md):\n"
+		"  --repeat=N             N runs in one report: per metric the "
+		"median, min,\n"
+		"                         max, an interval of the median and "
+		"the CV\n"
+		"  --reference=none|null  after each run, the same "
+		"configuration against the\n"
+		"                         null target: adds ref_iops, "
+		"iops_vs_ref, ref_lat_mean_ns,\n"
+		"                         lat_mean_vs_ref\n"
 		"\noptions:\n");
 	bench_opts_help(out);
 }
@@ -1010,15 +1024,283 @@ static int run_jobfile(const char *path, int argc, char **argv, FILE *out)
 	return status;
 }
 
+/* ---- --repeat and --reference ------------------------------------------- */
+
+/*
+ * Runs @cfg once into memory as a JSON report and adds it to @set.
+ * Returns the run's exit status; BENCH_EXIT_USAGE when it could not run
+ * or its report could not be read back (the reason printed).
+ */
+static int run_captured(const struct bench_config *cfg, struct runset *set)
+{
+	struct bench_config jc = *cfg;
+	struct json_doc *doc;
+	char *buf = NULL, err[1024];
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	int st;
+
+	if (!m) {
+		fprintf(stderr, "blkring run: out of memory\n");
+		return BENCH_EXIT_USAGE;
+	}
+	jc.output_format = BENCH_OUTPUT_JSON;
+	st = run_one(&jc, m, NULL);
+	if (fclose(m) != 0 || !buf) {
+		free(buf);
+		fprintf(stderr, "blkring run: out of memory\n");
+		return BENCH_EXIT_USAGE;
+	}
+	if (st != BENCH_EXIT_USAGE && len) {
+		int rc = json_parse(buf, len, "report", &doc, err, sizeof(err));
+
+		if (rc == 0) {
+			rc = runset_add_doc(set, doc, "report", err,
+					    sizeof(err));
+			json_free(doc);
+		}
+		if (rc) {
+			fprintf(stderr, "blkring run: %s\n", err);
+			st = BENCH_EXIT_USAGE;
+		}
+	}
+	free(buf);
+	return st;
+}
+
+/* The value of @name in the last run of @s; NaN if none. */
+static double last(const struct runset *s, const char *name)
+{
+	long m = runset_metric(s, name);
+
+	if (m < 0 || !s->nruns)
+		return NAN;
+	return s->val[(s->nruns - 1) * s->nm + (size_t)m];
+}
+
+/* The metrics the text summary of a repeated run shows, with units. */
+static const struct {
+	const char *name, *unit;
+	double scale;
+} summary_rows[] = {
+	{ "iops", "", 1 },
+	{ "bw_bytes_per_s", "MiB/s", 1.0 / 1048576 },
+	{ "lat_mean_ns", "us", 1e-3 },
+	{ "lat_p50_ns", "us", 1e-3 },
+	{ "lat_p99_ns", "us", 1e-3 },
+	{ "frontend_cpu_us_per_io", "us", 1 },
+	{ "backend_cpu_us_per_io", "us", 1 },
+	{ "ring_requests_per_io", "", 1 },
+	{ "kicks_sent_per_io", "", 1 },
+	{ "irqs_sent_per_io", "", 1 },
+	{ "ref_iops", "", 1 },
+	{ "iops_vs_ref", "", 1 },
+	{ "lat_mean_vs_ref", "", 1 },
+};
+
+static void repeat_text(FILE *out, const struct runset *s, double level)
+{
+	double *x = malloc((s->nruns + 1) * sizeof(*x));
+
+	if (!x)
+		return;
+	fprintf(out,
+		"blkring %s, thread engine: %zu runs of one configuration%s\n"
+		"%-28s %10s %10s %10s %30s %6s\n",
+		BENCH_VERSION, s->nruns,
+		strcmp(s->reference, "none") ?
+			", each followed by its reference run (target=null)" :
+			"",
+		"metric", "median", "min", "max", "interval of the median",
+		"CV");
+	for (size_t i = 0; i < sizeof(summary_rows) / sizeof(summary_rows[0]);
+	     i++) {
+		long m = runset_metric(s, summary_rows[i].name);
+		struct stats_summary t;
+		double k = summary_rows[i].scale;
+		char name[48], ci[64];
+		size_t n = 0;
+
+		for (size_t r = 0; m >= 0 && r < s->nruns; r++)
+			if (isfinite(s->val[r * s->nm + (size_t)m]))
+				x[n++] = s->val[r * s->nm + (size_t)m];
+		if (!n || stats_summarize(x, n, level, &t))
+			continue;
+		snprintf(name, sizeof(name), "%s%s%s%s", summary_rows[i].name,
+			 *summary_rows[i].unit ? " (" : "",
+			 summary_rows[i].unit,
+			 *summary_rows[i].unit ? ")" : "");
+		snprintf(ci, sizeof(ci), "[%.6g, %.6g] %.1f%%%s", t.ci_lo * k,
+			 t.ci_hi * k, 100 * t.ci_level, t.ci_ok ? "" : "*");
+		fprintf(out, "%-28s %10.6g %10.6g %10.6g %30s %5.1f%%\n", name,
+			t.median * k, t.min * k, t.max * k, ci, 100 * t.cv);
+	}
+	fprintf(out,
+		"  interval: order statistics of the runs, distribution-free "
+		"(* below %.0f%%: too few runs)\n",
+		100 * level);
+	free(x);
+}
+
+/*
+ * `run --repeat N [--reference=null]`: N runs of @cfg in one report; with
+ * a reference, each run is followed by the same configuration against
+ * the null target, and the run gets ref_iops, iops_vs_ref, ref_lat_mean_ns
+ * and lat_mean_vs_ref.
+ */
+static int run_repeat(const struct bench_config *cfg, FILE *out, unsigned int n,
+		      bool reference)
+{
+	struct runset *set = runset_create("runs"),
+		      *ref = runset_create("reference");
+	int status = BENCH_EXIT_OK, st;
+
+	if (!set || !ref) {
+		fprintf(stderr, "blkring run: out of memory\n");
+		status = BENCH_EXIT_USAGE;
+		goto out;
+	}
+	if (reference && cfg->target == BENCH_TARGET_NULL)
+		fprintf(stderr, "blkring run: warning: --reference=null with "
+				"--target=null: the reference is the run "
+				"itself (ratios near 1)\n");
+	for (unsigned int i = 0; i < n && !interrupted; i++) {
+		st = run_captured(cfg, set);
+		status = worse(status, st);
+		if (st == BENCH_EXIT_USAGE)
+			goto out;
+		if (reference) {
+			struct bench_config rc = *cfg;
+
+			rc.target = BENCH_TARGET_NULL;
+			st = run_captured(&rc, ref);
+			status = worse(status, st);
+			if (st == BENCH_EXIT_USAGE)
+				goto out;
+			double ri = last(ref, "iops"),
+			       rl = last(ref, "lat_mean_ns");
+
+			if (runset_set_last(set, "ref_iops", ri) ||
+			    runset_set_last(set, "iops_vs_ref",
+					    last(set, "iops") / ri) ||
+			    runset_set_last(set, "ref_lat_mean_ns", rl) ||
+			    runset_set_last(set, "lat_mean_vs_ref",
+					    last(set, "lat_mean_ns") / rl)) {
+				fprintf(stderr, "blkring run: out of memory\n");
+				status = BENCH_EXIT_USAGE;
+				goto out;
+			}
+		}
+		fprintf(stderr, "blkring run: run %u of %u: IOPS %.0f", i + 1,
+			n, last(set, "iops"));
+		if (reference)
+			fprintf(stderr, ", reference %.0f, ratio %.4f",
+				last(set, "ref_iops"),
+				last(set, "iops_vs_ref"));
+		fputc('\n', stderr);
+	}
+	free(set->reference);
+	set->reference = strdup(reference ? "null" : "none");
+	if (!set->reference) {
+		status = BENCH_EXIT_USAGE;
+		goto out;
+	}
+	if (cfg->output_format == BENCH_OUTPUT_JSON) {
+		if (runset_write(out, set, 0.95)) {
+			fprintf(stderr,
+				"blkring run: cannot write the report\n");
+			status = worse(status, BENCH_EXIT_FAILED);
+		}
+	} else {
+		repeat_text(out, set, 0.95);
+	}
+	if (interrupted)
+		status = worse(status, BENCH_EXIT_INTERRUPTED);
+out:
+	runset_destroy(set);
+	runset_destroy(ref);
+	return status;
+}
+
+/*
+ * Takes --repeat N and --reference=none|null out of argv (they are not
+ * options of one run, so not in the option table; as sweep's --repeats).
+ * Returns 0 or -EINVAL with a reason.
+ */
+static int take_repeat(int *argc, char **argv, unsigned int *repeat,
+		       bool *reference, char *err, size_t len)
+{
+	int out = 1;
+
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		bool is_repeat = !strncmp(a, "--repeat", 8) &&
+				 (a[8] == '=' || !a[8]);
+		bool is_ref = !strncmp(a, "--reference", 11) &&
+			      (a[11] == '=' || !a[11]);
+
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (!is_repeat && !is_ref) {
+			argv[out++] = argv[i];
+			continue;
+		}
+		const char *eq = strchr(a, '=');
+
+		if (eq)
+			v = eq + 1;
+		else if (i + 1 < *argc)
+			v = argv[++i];
+		if (!v) {
+			snprintf(err, len, "%s: missing value", a);
+			return -EINVAL;
+		}
+		if (is_repeat) {
+			char *end;
+			long n = strtol(v, &end, 10);
+
+			if (*end || end == v || n < 1 || n > RUNSET_MAX_RUNS) {
+				snprintf(err, len,
+					 "--repeat=%.32s: expected a count in "
+					 "1..%d",
+					 v, RUNSET_MAX_RUNS);
+				return -EINVAL;
+			}
+			*repeat = (unsigned int)n;
+		} else if (!strcmp(v, "null") || !strcmp(v, "none")) {
+			*reference = !strcmp(v, "null");
+		} else {
+			snprintf(
+				err, len,
+				"--reference=%.32s: expected none or null (the "
+				"null target, run after each run)",
+				v);
+			return -EINVAL;
+		}
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
 int bench_run_main(int argc, char **argv)
 {
 	struct bench_config cfg;
 	char err[512];
 	int first_arg, rc, status;
+	unsigned int repeat = 1;
+	bool reference = false;
 	FILE *out = stdout;
 
 	if (bench_config_default(&cfg) < 0) {
 		fprintf(stderr, "blkring run: bad built-in defaults\n");
+		return BENCH_EXIT_USAGE;
+	}
+	if (take_repeat(&argc, argv, &repeat, &reference, err, sizeof(err))) {
+		fprintf(stderr, "blkring run: %s\n", err);
 		return BENCH_EXIT_USAGE;
 	}
 	rc = bench_opts_parse(argc, argv, &cfg, &first_arg, err, sizeof(err));
@@ -1037,6 +1319,18 @@ int bench_run_main(int argc, char **argv)
 			argv[first_arg + 1]);
 		return BENCH_EXIT_USAGE;
 	}
+	if ((repeat > 1 || reference) &&
+	    (first_arg < argc || cfg.output_format == BENCH_OUTPUT_CSV)) {
+		fprintf(stderr,
+			"blkring run: --repeat and --reference: %s (allowed: "
+			"one configuration from the command line, "
+			"--output-format=normal or json)\n",
+			first_arg < argc ?
+				"not with a job file" :
+				"not with --output-format=csv (blkring "
+				"sweep --repeats writes CSV)");
+		return BENCH_EXIT_USAGE;
+	}
 	if (cfg.output_path[0]) {
 		out = fopen(cfg.output_path, "w");
 		if (!out) {
@@ -1045,7 +1339,9 @@ int bench_run_main(int argc, char **argv)
 			return BENCH_EXIT_USAGE;
 		}
 	}
-	if (first_arg < argc)
+	if (repeat > 1 || reference)
+		status = run_repeat(&cfg, out, repeat, reference);
+	else if (first_arg < argc)
 		status = run_jobfile(argv[first_arg], argc, argv, out);
 	else
 		status = run_one(&cfg, out, NULL);
