@@ -352,15 +352,16 @@ int runset_add_doc(struct runset *s, const struct json_doc *doc,
 			 name);
 		return -EINVAL;
 	}
-	schema = (int)json_num(sv);
-	if (json_num(sv) != schema || schema < 1 ||
-	    schema > BENCH_REPORT_SCHEMA) {
+	/* Range first: converting a double beyond int is undefined. */
+	if (!(json_num(sv) >= 1 && json_num(sv) <= BENCH_REPORT_SCHEMA) ||
+	    json_num(sv) != (int)json_num(sv)) {
 		snprintf(err, len,
 			 "%s: report schema %g; this blkring reads schemas "
 			 "1..%d (a report of a newer blkring?)",
 			 name, json_num(sv), BENCH_REPORT_SCHEMA);
 		return -EINVAL;
 	}
+	schema = (int)json_num(sv);
 	if (s->nruns && schema != s->schema) {
 		snprintf(err, len,
 			 "%s: report schema %d, but the runs before it have "

@@ -117,6 +117,11 @@ static void test_ring(void)
 	replay_target("ring", false);
 }
 
+static void test_report(void)
+{
+	replay_target("report", true);
+}
+
 int cu_register(void)
 {
 	CU_pSuite s = CU_add_suite("fuzz_corpus", NULL, NULL);
@@ -128,5 +133,6 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_trace);
 	CU_ADD_TEST(s, test_axis);
 	CU_ADD_TEST(s, test_ring);
+	CU_ADD_TEST(s, test_report);
 	return 0;
 }

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "bench/jobfile.h"
+#include "bench/json.h"
+#include "bench/runset.h"
 #include "sim/backend.h"
 #include "sim/hostile.h"
 #include "bench/opts.h"
@@ -305,6 +307,71 @@ int fuzz_ring(const uint8_t *data, size_t size)
 	return 1;
 }
 
+/* ---- report: the JSON that compare reads ----------------------------------- */
+
+/* Visits every value below @v, as a reader of the document would. */
+static void walk(const struct json_value *v, unsigned int depth)
+{
+	size_t n;
+
+	if (depth > 1000) /* the reader bounds nesting far below this */
+		abort();
+	switch (json_type(v)) {
+	case JSON_OBJECT:
+		n = json_count(v);
+		for (size_t i = 0; i < n; i++) {
+			if (!json_key(v, i) ||
+			    json_get(v, json_key(v, i)) == NULL)
+				abort();
+			walk(json_at(v, i), depth + 1);
+		}
+		break;
+	case JSON_ARRAY:
+		n = json_count(v);
+		for (size_t i = 0; i < n; i++)
+			walk(json_at(v, i), depth + 1);
+		break;
+	case JSON_STRING:
+		if (!json_str(v))
+			abort();
+		break;
+	default:
+		(void)json_num(v);
+		break;
+	}
+}
+
+int fuzz_report(const uint8_t *data, size_t size)
+{
+	struct json_doc *doc;
+	struct runset *set;
+	char err[256];
+	bool ok = false;
+
+	if (size > FUZZ_INPUT_MAX)
+		return 0;
+	if (json_parse((const char *)data, size, "fuzz.json", &doc, err,
+		       sizeof(err)) < 0)
+		return 0;
+	walk(json_root(doc), 0);
+	set = runset_create("fuzz.json");
+	if (!set)
+		abort();
+	/* Twice: the second report must match the first one's schema. */
+	if (runset_add_doc(set, doc, "fuzz.json", err, sizeof(err)) == 0 &&
+	    runset_add_doc(set, doc, "fuzz.json", err, sizeof(err)) == 0) {
+		FILE *out = fopen("/dev/null", "w");
+
+		if (!out || runset_write(out, set, 0.95) < 0)
+			abort();
+		fclose(out);
+		ok = true;
+	}
+	runset_destroy(set);
+	json_free(doc);
+	return ok;
+}
+
 /* clang-format off */
 const struct fuzz_target fuzz_targets[] = {
 	{ "opts", fuzz_opts },
@@ -312,6 +379,7 @@ const struct fuzz_target fuzz_targets[] = {
 	{ "trace", fuzz_trace },
 	{ "axis", fuzz_axis },
 	{ "ring", fuzz_ring },
+	{ "report", fuzz_report },
 	{ NULL, NULL },
 };
 /* clang-format on */

@@ -38,6 +38,12 @@ int fuzz_axis(const uint8_t *data, size_t size);
  */
 int fuzz_ring(const uint8_t *data, size_t size);
 
+/*
+ * A report as `blkring compare` reads it: parsed, walked, loaded twice
+ * into a run set and written back as a repeated report.
+ */
+int fuzz_report(const uint8_t *data, size_t size);
+
 struct fuzz_target {
 	const char *name;
 	int (*one)(const uint8_t *data, size_t size);
