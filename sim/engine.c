@@ -10,10 +10,11 @@
  * (sleep), sleeps until a margin before and spins the rest (hybrid), or
  * spins (spin).  With nothing pending, sleep and hybrid block on the
  * port's eventfd, and the backend also on its target's completion fd;
- * spin keeps polling.  Busypoll spins for the first --busypoll-time of
- * each idle spell (a spell ends when the thread does work), then waits
- * as sleep does, like a NAPI or blkback busy-poll.  Every sleep is bounded by 100 ms so that the end
- * of a run is noticed, as blkback's thread wakes every LRU_INTERVAL.  A
+ * spin keeps polling.  Busypoll polls (yielding the CPU) for the first
+ * --busypoll-time of each idle spell (a spell ends when the thread does
+ * work), then waits as sleep does, like a NAPI busy-poll.  Every sleep
+ * is bounded by 100 ms so that the end of a run is noticed, as
+ * blkback's thread wakes every LRU_INTERVAL.  A
  * frontend thread with several devices waits on all their interrupt
  * ports at once.
  *
@@ -225,8 +226,17 @@ static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
 
 	/* Polling the ring means no notification will come: spin. */
 	if (ec->wait == EVTCHN_WAIT_SPIN || ec->notify == EVTCHN_NOTIFY_POLL ||
-	    now >= limit_ns || busypolling(ec, idle_ns, now)) {
+	    now >= limit_ns) {
 		cpu_relax();
+		return;
+	}
+	/*
+	 * Busy-polling gives the CPU up to a runnable thread, as NAPI's
+	 * busy-poll loop stops at need_resched(): a peer woken onto this
+	 * CPU would otherwise wait out a time slice for its turn.
+	 */
+	if (busypolling(ec, idle_ns, now)) {
+		sched_yield();
 		return;
 	}
 	for (unsigned int i = 0; i < n; i++) {
