@@ -239,9 +239,10 @@ static int write_model(const char *path, const struct bench_calib *c,
 		" ns: run the virtual engine with --evtchn-latency=%" PRIu64
 		"ns.\n",
 		base->filename, base->direct,
-		base->wait_mode == BENCH_WAIT_SPIN  ? "spin" :
-		base->wait_mode == BENCH_WAIT_SLEEP ? "sleep" :
-						      "hybrid",
+		base->wait_mode == BENCH_WAIT_SPIN   ? "spin" :
+		base->wait_mode == BENCH_WAIT_SLEEP  ? "sleep" :
+		base->wait_mode == BENCH_WAIT_HYBRID ? "hybrid" :
+						       "busypoll",
 		c->service_ns[0][0] / 1e3, c->service_ns[0][1] / 1e3,
 		c->service_ns[1][0] / 1e3, c->service_ns[1][1] / 1e3,
 		c->deep_iodepth, c->iops_deep, c->evtchn_latency_ns,

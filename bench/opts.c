@@ -39,7 +39,8 @@ static const char *const rw_values[] = { "read",      "write",	"randread",
 					 NULL };
 static const char *const output_format_values[] = { "normal", "json", "csv",
 						    NULL };
-static const char *const wait_values[] = { "spin", "sleep", "hybrid", NULL };
+static const char *const wait_values[] = { "spin", "sleep", "hybrid",
+					   "busypoll", NULL };
 static const char *const target_values[] = { "null", "mem", "uring", "model",
 					     NULL };
 static const char *const notify_values[] = { "event", "always", "poll", NULL };
@@ -239,6 +240,15 @@ static const struct bench_opt bench_opts[] = {
 		.min = 0,
 		.max = NS_PER_S,
 		.help = "With wait=hybrid, wake this long before the deadline and spin.",
+	},
+	{
+		.name = "busypoll-time",
+		.type = BENCH_OPT_TIME,
+		FIELD(busypoll_ns),
+		.def = "50us",
+		.min = 0,
+		.max = NS_PER_S,
+		.help = "With wait=busypoll, spin this long when idle, then sleep.",
 	},
 	{
 		.name = "target",

@@ -88,6 +88,8 @@ enum bench_wait {
 	BENCH_WAIT_SPIN,   /* spin on the event */
 	BENCH_WAIT_SLEEP,  /* sleep until the event */
 	BENCH_WAIT_HYBRID, /* sleep to deadline - hybrid_margin_ns, spin */
+	/* spin the first busypoll_ns of an idle spell, then sleep */
+	BENCH_WAIT_BUSYPOLL,
 };
 
 /* struct bench_config.notify: when a producer notifies its consumer. */
@@ -284,6 +286,8 @@ struct bench_config {
 	uint64_t model_write_latency_ns;
 	uint64_t model_write_latency_max_ns;
 	uint64_t model_write_bw;
+	/* wait=busypoll: spin this long when idle, then sleep */
+	uint64_t busypoll_ns;
 };
 
 /* struct bench_config.rate_process. */

@@ -1037,6 +1037,8 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	opt(out, cfg, "evtchn-latency-dist");
 	opt(out, cfg, "notify-cost");
 	opt(out, cfg, "wait");
+	if (cfg->wait_mode == BENCH_WAIT_BUSYPOLL)
+		opt(out, cfg, "busypoll-time");
 	if (cfg->engine == BENCH_ENGINE_VIRTUAL)
 		text_virtual(out, cfg);
 	fprintf(out, "\n  ran %.3f s%s%s\n", t,

@@ -43,6 +43,7 @@ static const enum evtchn_wait wait_map[] = {
 	[BENCH_WAIT_SPIN] = EVTCHN_WAIT_SPIN,
 	[BENCH_WAIT_SLEEP] = EVTCHN_WAIT_SLEEP,
 	[BENCH_WAIT_HYBRID] = EVTCHN_WAIT_HYBRID,
+	[BENCH_WAIT_BUSYPOLL] = EVTCHN_WAIT_BUSYPOLL,
 };
 
 static const enum evtchn_notify_mode notify_map[] = {
@@ -323,6 +324,7 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->evtchn.latency_ns = cfg->evtchn_latency_ns;
 	ec->evtchn.wait = wait_map[cfg->wait_mode];
 	ec->evtchn.hybrid_margin_ns = cfg->hybrid_margin_ns;
+	ec->evtchn.busypoll_ns = cfg->busypoll_ns;
 	ec->evtchn.notify = notify_map[cfg->notify];
 	ec->evtchn.dist = dist_map[cfg->latency_dist];
 	ec->evtchn.latency_max_ns = cfg->evtchn_latency_max_ns;

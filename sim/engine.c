@@ -10,8 +10,11 @@
  * (sleep), sleeps until a margin before and spins the rest (hybrid), or
  * spins (spin).  With nothing pending, sleep and hybrid block on the
  * port's eventfd, and the backend also on its target's completion fd;
- * spin keeps polling.  Every sleep is bounded by 100 ms so that the end
- * of a run is noticed, as blkback's thread wakes every LRU_INTERVAL.  A
+ * spin keeps polling.  Busypoll polls (yielding the CPU) for the first
+ * --busypoll-time of each idle spell (a spell ends when the thread does
+ * work), then waits as sleep does, like a NAPI busy-poll.  Every sleep
+ * is bounded by 100 ms so that the end of a run is noticed, as
+ * blkback's thread wakes every LRU_INTERVAL.  A
  * frontend thread with several devices waits on all their interrupt
  * ports at once.
  *
@@ -189,14 +192,30 @@ static void sleep_ports_until(struct evtchn_port *const *ports, unsigned int n,
 }
 
 /*
+ * Busypoll: whether the thread is still in the polling part of its idle
+ * spell.  *@idle_ns is when the spell began, 0 when the thread has just
+ * done work (its caller clears it then).
+ */
+static bool busypolling(const struct evtchn_config *ec, uint64_t *idle_ns,
+			uint64_t now)
+{
+	if (ec->wait != EVTCHN_WAIT_BUSYPOLL)
+		return false;
+	if (!*idle_ns)
+		*idle_ns = now;
+	return now - *idle_ns < ec->busypoll_ns;
+}
+
+/*
  * Waits for any of @ports (@n of them) per the policy, never past
  * @limit_ns.  @extra_fd (or -1) is a target completion fd to wake on as
  * well; @recheck (or NULL), called after the fd is cleared and before
- * sleeping, returns true if work turned up.
+ * sleeping, returns true if work turned up.  *@idle_ns is the calling
+ * thread's idle-spell start (see busypolling()).
  */
 static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
 		     unsigned int n, int extra_fd, bool (*recheck)(void *),
-		     void *arg, uint64_t limit_ns)
+		     void *arg, uint64_t limit_ns, uint64_t *idle_ns)
 {
 	const struct evtchn_config *ec = &e->cfg->evtchn;
 	uint64_t now = mono_ns(), due = EVTCHN_NEVER, timeout;
@@ -209,6 +228,15 @@ static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
 	if (ec->wait == EVTCHN_WAIT_SPIN || ec->notify == EVTCHN_NOTIFY_POLL ||
 	    now >= limit_ns) {
 		cpu_relax();
+		return;
+	}
+	/*
+	 * Busy-polling gives the CPU up to a runnable thread, as NAPI's
+	 * busy-poll loop stops at need_resched(): a peer woken onto this
+	 * CPU would otherwise wait out a time slice for its turn.
+	 */
+	if (busypolling(ec, idle_ns, now)) {
+		sched_yield();
 		return;
 	}
 	for (unsigned int i = 0; i < n; i++) {
@@ -261,9 +289,9 @@ static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
 
 static void wait_for_port(const struct engine *e, struct evtchn_port *port,
 			  int extra_fd, bool (*recheck)(void *), void *arg,
-			  uint64_t limit_ns)
+			  uint64_t limit_ns, uint64_t *idle_ns)
 {
-	wait_for(e, &port, 1, extra_fd, recheck, arg, limit_ns);
+	wait_for(e, &port, 1, extra_fd, recheck, arg, limit_ns, idle_ns);
 }
 
 static void setup_thread(const struct engine *e, const char *name, int cpu)
@@ -354,7 +382,7 @@ static void *frontend_thread(void *arg)
 	const struct engine_config *cfg = e->cfg;
 	struct evtchn_port *ports[ENGINE_MAX_LANES];
 	bool stopping = false;
-	uint64_t stop_ns = 0, progress_ns = mono_ns();
+	uint64_t stop_ns = 0, progress_ns = mono_ns(), idle_ns = 0;
 	char name[16];
 
 	thread_name(e, "blkring-front", "blkring-fe", v->lanes[0]->idx, name,
@@ -402,6 +430,7 @@ static void *frontend_thread(void *arg)
 		}
 		if (did) {
 			progress_ns = now;
+			idle_ns = 0;
 			continue;
 		}
 		/* Nothing issued or completed for too long: stuck. */
@@ -428,7 +457,7 @@ static void *frontend_thread(void *arg)
 			limit = due - cfg->evtchn.hybrid_margin_ns;
 		}
 		wait_for(e, ports, v->n, -1, e->gated ? frontend_recheck : NULL,
-			 v, limit);
+			 v, limit, &idle_ns);
 	}
 	v->end_ns = mono_ns();
 	v->cpu_ns = thread_cpu_ns();
@@ -468,6 +497,7 @@ static void *submit_worker_thread(void *arg)
 {
 	struct lane *l = arg;
 	struct engine *e = l->e;
+	uint64_t idle_ns = 0;
 	char name[16];
 
 	thread_name(e, "blkring-fe-sub", "blkring-sub", l->idx, name,
@@ -478,9 +508,10 @@ static void *submit_worker_thread(void *arg)
 
 		if (!evtchn_poll(&l->handoff, mono_ns())) {
 			wait_for_port(e, &l->handoff, -1, NULL, NULL,
-				      UINT64_MAX);
+				      UINT64_MAX, &idle_ns);
 			continue;
 		}
+		idle_ns = 0;
 		frontend_submit_worker(l->fe);
 		/* A disabled device completes everything here. */
 		wake_submitter(l, before);
@@ -494,6 +525,7 @@ static void *dpc_thread(void *arg)
 {
 	struct lane *l = arg;
 	struct engine *e = l->e;
+	uint64_t idle_ns = 0;
 	char name[16];
 
 	thread_name(e, "blkring-fe-dpc", "blkring-dpc", l->idx, name,
@@ -503,9 +535,11 @@ static void *dpc_thread(void *arg)
 		uint64_t before = frontend_completions(l->fe);
 
 		if (!evtchn_poll(&l->defer, mono_ns())) {
-			wait_for_port(e, &l->defer, -1, NULL, NULL, UINT64_MAX);
+			wait_for_port(e, &l->defer, -1, NULL, NULL, UINT64_MAX,
+				      &idle_ns);
 			continue;
 		}
+		idle_ns = 0;
 		frontend_dpc(l->fe);
 		wake_submitter(l, before);
 	}
@@ -523,6 +557,7 @@ static void *backend_thread(void *arg)
 	struct lane *l = arg;
 	struct engine *e = l->e;
 	int target_fd = l->target->wait_fd(l->target_state);
+	uint64_t idle_ns = 0;
 	char name[16];
 
 	thread_name(e, "blkring-back", "blkring-be", l->idx, name,
@@ -543,8 +578,10 @@ static void *backend_thread(void *arg)
 					      memory_order_relaxed);
 			break;
 		}
-		if (did)
+		if (did) {
+			idle_ns = 0;
 			continue;
+		}
 		/*
 		 * The frontend has left: all its I/O answered, or it gave up
 		 * on what is still at the target (drain timeout, interrupt),
@@ -555,10 +592,11 @@ static void *backend_thread(void *arg)
 		/* A held interrupt bounds the wait. */
 		if (backend_busy(l->be))
 			wait_for_port(e, &l->kick, target_fd, backend_recheck,
-				      l->be, backend_deadline_ns(l->be));
+				      l->be, backend_deadline_ns(l->be),
+				      &idle_ns);
 		else
 			wait_for_port(e, &l->kick, -1, NULL, NULL,
-				      backend_deadline_ns(l->be));
+				      backend_deadline_ns(l->be), &idle_ns);
 	}
 	l->be_cpu_ns = thread_cpu_ns();
 	return NULL;

@@ -27,6 +27,8 @@ const char *evtchn_wait_name(enum evtchn_wait w)
 		return "sleep";
 	case EVTCHN_WAIT_HYBRID:
 		return "hybrid";
+	case EVTCHN_WAIT_BUSYPOLL:
+		return "busypoll";
 	}
 	return "?";
 }
@@ -39,6 +41,7 @@ void evtchn_config_default(struct evtchn_config *cfg)
 		.seed = 0x5eed,
 		.wait = EVTCHN_WAIT_SPIN,
 		.hybrid_margin_ns = 100000,
+		.busypoll_ns = 50000,
 	};
 }
 

@@ -36,6 +36,9 @@ enum evtchn_wait {
 	EVTCHN_WAIT_SLEEP,  /* block in the kernel until woken */
 	EVTCHN_WAIT_HYBRID, /* block, but spin the last margin before a due
 			     * notification */
+	/* Poll for the first busypoll_ns of an idle spell, then block
+	 * (Linux's busy_poll, NAPI). */
+	EVTCHN_WAIT_BUSYPOLL,
 };
 
 /* How the delivery latency of each notification is drawn. */
@@ -54,6 +57,7 @@ struct evtchn_config {
 	enum evtchn_notify_mode notify;
 	enum evtchn_wait wait;	   /* receiver's wait policy */
 	uint64_t hybrid_margin_ns; /* hybrid: spin this long before due */
+	uint64_t busypoll_ns;	   /* busypoll: poll this long, then sleep */
 };
 
 /* Counters of one port; each half is written by one thread only. */
@@ -83,11 +87,12 @@ struct evtchn_port {
 	alignas(64) uint64_t delivered, sleeps, lag_sum_ns, lag_max_ns;
 };
 
-/* Returns the name of a wait policy ("spin", "sleep", "hybrid"). */
+/* Returns the name of a wait policy ("spin", "sleep", "hybrid",
+ * "busypoll"). */
 const char *evtchn_wait_name(enum evtchn_wait w);
 
 /* Fills @cfg with the defaults: latency 0 fixed, no cost, spin, margin
- * 100 us. */
+ * 100 us, busy-poll 50 us. */
 void evtchn_config_default(struct evtchn_config *cfg);
 
 /* Sets up a port.  Returns 0 or -errno (eventfd).  Before sharing. */

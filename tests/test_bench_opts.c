@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 90);
+	CU_ASSERT_EQUAL(count, 91);
 }
 
 static void test_defaults(void)
@@ -148,6 +148,7 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(cfg.evtchn_latency_ns, 0);
 	CU_ASSERT_EQUAL(cfg.wait_mode, BENCH_WAIT_SPIN);
 	CU_ASSERT_EQUAL(cfg.hybrid_margin_ns, 100000);
+	CU_ASSERT_EQUAL(cfg.busypoll_ns, 50000);
 	CU_ASSERT_EQUAL(cfg.target, BENCH_TARGET_URING);
 	CU_ASSERT_EQUAL(cfg.allow_blockdev, false);
 	CU_ASSERT_EQUAL(cfg.frontend_cpu, -1);
@@ -290,6 +291,8 @@ static void test_times(void)
 		{ "ramp_time", "1500ms", 1500000000 },
 		{ "evtchn-latency", "1s", SEC },
 		{ "hybrid-margin", "0", 0 },
+		{ "busypoll-time", "0", 0 },
+		{ "busypoll-time", "20us", 20000 },
 	};
 
 	check_good(cases, ARRAY_SIZE(cases));
@@ -312,6 +315,7 @@ static void test_other_types(void)
 		{ "wait", "spin", BENCH_WAIT_SPIN },
 		{ "wait", "sleep", BENCH_WAIT_SLEEP },
 		{ "wait", "hybrid", BENCH_WAIT_HYBRID },
+		{ "wait", "busypoll", BENCH_WAIT_BUSYPOLL },
 		{ "target", "null", BENCH_TARGET_NULL },
 		{ "target", "mem", BENCH_TARGET_MEM },
 		{ "target", "uring", BENCH_TARGET_URING },
@@ -422,8 +426,9 @@ static void test_bad_values(void)
 		{ "evtchn-latency", "2s",
 		  "--evtchn-latency=2s: out of range (allowed 0..1s)", NULL },
 		{ "hybrid-margin", "1001ms", NULL, "out of range" },
+		{ "busypoll-time", "2s", NULL, "out of range" },
 		{ "wait", "nap",
-		  "--wait=nap: unknown value (allowed: spin, sleep, hybrid)",
+		  "--wait=nap: unknown value (allowed: spin, sleep, hybrid, busypoll)",
 		  NULL },
 		{ "rw", "Read", NULL,
 		  "unknown value (allowed: read, write, randread, randwrite, randrw, rw, readwrite)" },
@@ -623,7 +628,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][90] = {
+	} sets[][91] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -642,6 +647,7 @@ static void test_round_trip(void)
 			{ "evtchn-latency", "1s" },
 			{ "wait", "hybrid" },
 			{ "hybrid-margin", "999999999ns" },
+			{ "busypoll-time", "1s" },
 			{ "target", "null" },
 			{ "allow-blockdev", "1" },
 			{ "frontend-cpu", "1023" },
@@ -732,8 +738,9 @@ static void test_round_trip(void)
 			{ "output", "" },
 			{ "ring-order", "0" },
 			{ "evtchn-latency", "1ns" },
-			{ "wait", "sleep" },
+			{ "wait", "busypoll" },
 			{ "hybrid-margin", "0" },
+			{ "busypoll-time", "0" },
 			{ "target", "mem" },
 			{ "allow-blockdev", "0" },
 			{ "frontend-cpu", "-1" },
@@ -958,7 +965,7 @@ static void test_command_line(void)
 		  .err = "--iodepth: missing value (allowed 1..4096)" },
 		{ .args = { "run", "--bs=4k", "--wait" },
 		  .ret = -EINVAL,
-		  .err = "--wait: missing value (allowed: spin, sleep, hybrid)" },
+		  .err = "--wait: missing value (allowed: spin, sleep, hybrid, busypoll)" },
 		{ .args = { "run", "--io=5" },
 		  .ret = -EINVAL,
 		  .err = "ambiguous option '--io' (could be --iodepth, --io_size)" },
@@ -1122,7 +1129,8 @@ static void test_help(void)
 			 o->def[0] ? o->def : "\"\"");
 		CU_ASSERT_PTR_NOT_NULL(strstr(at, want));
 	}
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "allowed: spin, sleep, hybrid;"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(text, "allowed: spin, sleep, hybrid, busypoll;"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "allowed: 1..4096; default: 32\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		text, "allowed: 512..16m, a multiple of 512; default: 4k\n"));

@@ -278,6 +278,7 @@ static void test_queues_null(void)
 		{ 2, EVTCHN_WAIT_SLEEP, 0, 8000 },
 		{ 4, EVTCHN_WAIT_SLEEP, 0, 8000 },
 		{ 4, EVTCHN_WAIT_HYBRID, 5000, 8000 },
+		{ 2, EVTCHN_WAIT_BUSYPOLL, 0, 4000 },
 		/* Four spinning threads on two CPUs: slow, kept short. */
 		{ 2, EVTCHN_WAIT_SPIN, 0, 2000 },
 	};
@@ -428,7 +429,8 @@ static void test_devices_lines(void)
 static void test_devices_latency(void)
 {
 	static const enum evtchn_wait waits[] = { EVTCHN_WAIT_SLEEP,
-						  EVTCHN_WAIT_HYBRID };
+						  EVTCHN_WAIT_HYBRID,
+						  EVTCHN_WAIT_BUSYPOLL };
 
 	for (size_t w = 0; w < ARRAY_SIZE(waits); w++) {
 		for (int shared = 0; shared < 2; shared++) {
@@ -440,6 +442,8 @@ static void test_devices_latency(void)
 						ENGINE_IRQ_OWN;
 			cfg.evtchn.latency_ns = 20000;
 			cfg.evtchn.hybrid_margin_ns = 5000;
+			/* Shorter than the latency: polls, then sleeps. */
+			cfg.evtchn.busypoll_ns = 5000;
 			cfg.workload.io_limit_bytes = 3000 * 4096ull;
 			if (run_lanes(&cfg))
 				return;

@@ -1727,6 +1727,67 @@ static void test_engine_verify_sleep(void)
 	verify_file(EVTCHN_WAIT_SLEEP, 0, false);
 }
 
+static void test_engine_verify_busypoll(void)
+{
+	verify_file(EVTCHN_WAIT_BUSYPOLL, 0, false);
+	verify_file(EVTCHN_WAIT_BUSYPOLL, 0, true);
+}
+
+/*
+ * Busypoll's sleeps.  Ping-pong at depth 1 on the null target: each
+ * thread's idle spells are one round trip long, or a scheduling delay on
+ * a loaded machine.  Polling for 1 s, longer than any of those, neither
+ * thread sleeps (a spell of a second would need a thread starved for a
+ * second: at most a couple are allowed); polling for 0, every wait that
+ * finds nothing pending sleeps, as --wait=sleep does, and over hundreds
+ * of round trips some do.  The submit and deferred workers wait through
+ * the same path: their ports' sleeps are counted too (four threads
+ * polling on two CPUs take turns through the yield while polling).
+ */
+static void test_engine_busypoll_sleeps(void)
+{
+	static const struct {
+		uint64_t poll_ns;
+		bool workers;
+		unsigned int ios;
+	} cases[] = {
+		{ 1000000000, false, 1000 },
+		{ 0, false, 1000 },
+		{ 1000000000, true, 500 },
+		{ 0, true, 500 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct engine_config cfg;
+		struct engine_result res;
+		struct tally t;
+		uint64_t sleeps;
+
+		engine_cfg(&cfg, "null", EVTCHN_WAIT_BUSYPOLL);
+		cfg.verify = false;
+		cfg.iodepth = 1;
+		cfg.evtchn.busypoll_ns = cases[i].poll_ns;
+		if (cases[i].workers) {
+			cfg.submit_path = FRONTEND_SUBMIT_WORKER;
+			cfg.completion = FRONTEND_COMPLETE_DEFERRED;
+			cfg.lock = true;
+		}
+		cfg.workload.io_limit_bytes = cases[i].ios * 4096ull;
+		if (run_pass(&cfg, &res, &t))
+			return;
+		CU_ASSERT_EQUAL(t.ok, cases[i].ios);
+		CU_ASSERT_EQUAL(res.be.responses, cases[i].ios);
+		sleeps = res.kick.sleeps + res.irq.sleeps + res.handoff.sleeps +
+			 res.defer.sleeps;
+		fprintf(stderr, "  busypoll %llu ns%s: %llu sleeps, %.3f s\n",
+			(unsigned long long)cases[i].poll_ns,
+			cases[i].workers ? ", workers" : "",
+			(unsigned long long)sleeps,
+			(res.end_ns - res.start_ns) / 1e9);
+		CU_ASSERT(cases[i].poll_ns ? sleeps <= 2 : sleeps > 0);
+	}
+}
+
 static void test_engine_verify_hybrid_latency(void)
 {
 	verify_file(EVTCHN_WAIT_HYBRID, 20000, false);
@@ -1830,6 +1891,10 @@ static void test_engine_null(void)
 		  0 },
 		{ EVTCHN_WAIT_HYBRID, 8, 1, EVTCHN_NOTIFY_EVENT, 0, 1, 1, 0,
 		  5000 },
+		{ EVTCHN_WAIT_BUSYPOLL, 32, 0, EVTCHN_NOTIFY_EVENT, 0, 1, 1, 0,
+		  0 },
+		{ EVTCHN_WAIT_BUSYPOLL, 8, 1, EVTCHN_NOTIFY_EVENT, 0, 1, 8,
+		  20000, 5000 },
 		{ EVTCHN_WAIT_SLEEP, 32, 0, EVTCHN_NOTIFY_ALWAYS, 0, 1, 1, 0,
 		  0 },
 		{ EVTCHN_WAIT_SLEEP, 32, 0, EVTCHN_NOTIFY_POLL, 0, 1, 1, 0, 0 },
@@ -1917,6 +1982,9 @@ static void test_engine_policies(void)
 		{ EVTCHN_WAIT_SPIN, FRONTEND_SUBMIT_WORKER,
 		  FRONTEND_COMPLETE_DEFERRED, GATE_MUTEX, 0, 0, 1000, 16,
 		  EVTCHN_NOTIFY_EVENT },
+		{ EVTCHN_WAIT_BUSYPOLL, FRONTEND_SUBMIT_WORKER,
+		  FRONTEND_COMPLETE_DEFERRED, GATE_MUTEX, 0, 0, 2000, 16,
+		  EVTCHN_NOTIFY_EVENT },
 		{ EVTCHN_WAIT_SLEEP, FRONTEND_SUBMIT_WORKER,
 		  FRONTEND_COMPLETE_DEFERRED, GATE_MUTEX, 0, 50000, 1000, 32,
 		  EVTCHN_NOTIFY_EVENT },
@@ -1998,6 +2066,8 @@ int cu_register(void)
 	s = CU_add_suite("engine", suite_tmp_init, suite_tmp_cleanup);
 	CU_ADD_TEST(s, test_engine_verify_spin);
 	CU_ADD_TEST(s, test_engine_verify_sleep);
+	CU_ADD_TEST(s, test_engine_verify_busypoll);
+	CU_ADD_TEST(s, test_engine_busypoll_sleeps);
 	CU_ADD_TEST(s, test_engine_verify_hybrid_latency);
 	CU_ADD_TEST(s, test_engine_verify_workers);
 	CU_ADD_TEST(s, test_engine_verify_indirect);
