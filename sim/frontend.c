@@ -511,8 +511,8 @@ static inline bool think(struct frontend *fe)
 	if (!fe->thinking) {
 		fe->thinking = true;
 		sim_charge(fe->cfg.clock, n->think_spin_ns);
-		fe->think_due_ns = sim_now(fe->cfg.clock) + n->think_ns -
-				   n->think_spin_ns;
+		fe->think_due_ns =
+			sim_now(fe->cfg.clock) + n->think_ns - n->think_spin_ns;
 		fe->st.think_ios++;
 		fe->st.think_spin_ns += n->think_spin_ns;
 		fe->st.think_wait_ns += n->think_ns - n->think_spin_ns;
@@ -784,9 +784,8 @@ static unsigned int submit_gated(struct frontend *fe)
 	issued = fe->st.ios_issued;
 	admit(fe);
 	n = fe->dispatch(fe);
-	/* Waiting for an open-loop I/O's time is not waiting for a completion. */
-	idle = !n && issued == fe->st.ios_issued &&
-	       !waits_for_time(fe);
+	/* Waiting for an open-loop time or a think time is not idle. */
+	idle = !n && issued == fe->st.ios_issued && !waits_for_time(fe);
 	atomic_store_explicit(&fe->idle, idle, memory_order_relaxed);
 	leave(fe);
 	return n;
