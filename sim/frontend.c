@@ -525,10 +525,14 @@ static inline bool think(struct frontend *fe)
 
 /*
  * Admits workload I/Os into the upper queue while iodepth allows and, in
- * open loop, their intended time has come.
+ * open loop, their intended time has come.  Before a think time starts,
+ * dispatches what is queued (fio issues, then thinks); returns the number
+ * so dispatched.
  */
-static inline void admit(struct frontend *fe)
+static inline unsigned int admit(struct frontend *fe)
 {
+	unsigned int put = 0;
+
 	if (!fe->started) {
 		fe->started = true;
 		fe->t0_ns = sim_now(fe->cfg.clock);
@@ -548,9 +552,11 @@ static inline void admit(struct frontend *fe)
 		if (fe->nr_free_ios == 0) {
 			fe->st.iodepth_stalls += !fe->stalled_depth;
 			fe->stalled_depth = true;
-			return;
+			return put;
 		}
 		fe->stalled_depth = false;
+		if (fe->next.think_ns && !fe->thinking && fe->upper_len)
+			put += fe->dispatch(fe);
 		if (!think(fe))
 			break; /* thinking: the engine waits for its end */
 		fe->have_next = false;
@@ -591,6 +597,7 @@ static inline void admit(struct frontend *fe)
 		fe->upper[(fe->upper_head + fe->upper_len++) % fe->cfg.iodepth] =
 			io;
 	}
+	return put;
 }
 
 /*
@@ -782,8 +789,8 @@ static unsigned int submit_gated(struct frontend *fe)
 		return 0;
 	enter(fe);
 	issued = fe->st.ios_issued;
-	admit(fe);
-	n = fe->dispatch(fe);
+	n = admit(fe);
+	n += fe->dispatch(fe);
 	/* Waiting for an open-loop time or a think time is not idle. */
 	idle = !n && issued == fe->st.ios_issued && !waits_for_time(fe);
 	atomic_store_explicit(&fe->idle, idle, memory_order_relaxed);
@@ -795,8 +802,9 @@ unsigned int frontend_submit(struct frontend *fe)
 {
 	if (fe->cfg.gate)
 		return submit_gated(fe);
-	admit(fe);
-	return dispatch_direct(fe);
+	unsigned int n = admit(fe);
+
+	return n + dispatch_direct(fe);
 }
 
 unsigned int frontend_submit_worker(struct frontend *fe)
