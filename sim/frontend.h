@@ -154,9 +154,10 @@ struct frontend_stats {
 	uint64_t grant_copy_bytes;
 
 	/*
-	 * Think time (fio's thinktime): I/Os that carried one, the CPU spun
-	 * for it (charged to the clock) and the time waited without CPU
-	 * before issue.  Not part of any latency.
+	 * Think time (fio's thinktime): think times begun (the last may be
+	 * cut short by the end of the run), the CPU spun for them (charged
+	 * to the clock) and the time to wait without CPU before issue.  Not
+	 * part of any latency.
 	 */
 	uint64_t think_ios, think_spin_ns, think_wait_ns;
 };
