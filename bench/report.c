@@ -449,6 +449,12 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "fault_stalled", (double)res->fault.stalled);
 	put(ms, "backend_retries", (double)res->be.retries);
 	put(ms, "backend_io_errors", (double)res->be.io_errors);
+	/* Think time: taken before issue, so in no latency. */
+	put(ms, "think_ios", (double)res->fe.think_ios);
+	put(ms, "think_spin_mean_ns",
+	    ratio((double)res->fe.think_spin_ns, (double)res->fe.think_ios));
+	put(ms, "think_wait_mean_ns",
+	    ratio((double)res->fe.think_wait_ns, (double)res->fe.think_ios));
 }
 
 bool bench_report_conserved(const struct engine_result *res)
@@ -1124,6 +1130,13 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 			"from the intended time)\n",
 			fe->sched_ios, get(ms, "sched_lag_mean_ns") / 1e3,
 			get(ms, "sched_lag_max_ns") / 1e3);
+	if (fe->think_ios)
+		fprintf(out,
+			"  think time: %" PRIu64 " I/Os, spun mean %.2f us, "
+			"waited mean %.2f us before issue (not in the "
+			"latency)\n",
+			fe->think_ios, get(ms, "think_spin_mean_ns") / 1e3,
+			get(ms, "think_wait_mean_ns") / 1e3);
 	if (fe->disabled)
 		fprintf(out, "  frontend disabled the device: %s\n", fe->error);
 	if (res->be.dead)

@@ -682,11 +682,6 @@ static int run_configs(const struct bench_config *base,
 	ec.workload.trace = trace;
 	if (cfg->engine != BENCH_ENGINE_VIRTUAL)
 		warn_spinners(cfg);
-	if (cfg->thinktime_ns)
-		fprintf(stderr,
-			"blkring run: warning: thinktime is generated "
-			"(struct wl_io.think_ns) but the frontend does not "
-			"pause for it yet\n");
 	bench_rec_init(rec);
 	/* Direct submission has no hand-off: every one would be 0. */
 	rec->skip_handoff = cfg->submit_path == BENCH_SUBMIT_PATH_DIRECT;

@@ -76,6 +76,8 @@ struct frontend {
 	bool stalled_depth, stalled_cap, stalled_task, stalled_ring;
 	bool open_loop; /* the workload stamps issue times */
 	bool started;
+	bool thinking;		/* next's think time has begun */
+	uint64_t think_due_ns;	/* when it ends (thinking only) */
 	uint64_t t0_ns;		/* the first frontend_submit(): issue_ns 0 */
 	uint64_t area_since_ns; /* last change of inflight */
 	uint64_t handler_ns;	/* this reap's handler start; 0: at once */
@@ -478,18 +480,59 @@ uint64_t frontend_next_due_ns(const struct frontend *fe)
 	 * the clock: the engine then waits for the interrupt as in closed
 	 * loop, rather than spin on a past time.
 	 */
-	if (!fe->open_loop || !fe->started || !fe->have_next ||
-	    fe->stalled_depth)
+	if (!fe->started || !fe->have_next || fe->stalled_depth)
+		return 0;
+	if (fe->thinking)
+		return fe->think_due_ns;
+	if (!fe->open_loop)
 		return 0;
 	return fe->t0_ns + fe->next.issue_ns;
 }
 
+/* Whether the next I/O waits for a time on the clock, not a completion. */
+static inline bool waits_for_time(const struct frontend *fe)
+{
+	return fe->have_next && !fe->stalled_depth &&
+	       (fe->open_loop || fe->thinking);
+}
+
+/*
+ * The think time of the next I/O (fio's thinktime), once it could be
+ * issued: spins think_spin_ns (CPU charged to the clock), then lets the
+ * rest pass without CPU, as the engine waits for frontend_next_due_ns().
+ * Returns true when the think time is over (or there is none).
+ */
+static inline bool think(struct frontend *fe)
+{
+	const struct wl_io *n = &fe->next;
+
+	if (!n->think_ns)
+		return true;
+	if (!fe->thinking) {
+		fe->thinking = true;
+		sim_charge(fe->cfg.clock, n->think_spin_ns);
+		fe->think_due_ns =
+			sim_now(fe->cfg.clock) + n->think_ns - n->think_spin_ns;
+		fe->st.think_ios++;
+		fe->st.think_spin_ns += n->think_spin_ns;
+		fe->st.think_wait_ns += n->think_ns - n->think_spin_ns;
+	}
+	if (sim_now(fe->cfg.clock) < fe->think_due_ns)
+		return false;
+	fe->thinking = false;
+	return true;
+}
+
 /*
  * Admits workload I/Os into the upper queue while iodepth allows and, in
- * open loop, their intended time has come.
+ * open loop, their intended time has come.  Before a think time starts,
+ * dispatches what is queued (fio issues, then thinks); returns the number
+ * so dispatched.
  */
-static inline void admit(struct frontend *fe)
+static inline unsigned int admit(struct frontend *fe)
 {
+	unsigned int put = 0;
+
 	if (!fe->started) {
 		fe->started = true;
 		fe->t0_ns = sim_now(fe->cfg.clock);
@@ -509,14 +552,26 @@ static inline void admit(struct frontend *fe)
 		if (fe->nr_free_ios == 0) {
 			fe->st.iodepth_stalls += !fe->stalled_depth;
 			fe->stalled_depth = true;
-			return;
+			return put;
 		}
 		fe->stalled_depth = false;
+		if (fe->next.think_ns && !fe->thinking && fe->upper_len)
+			put += fe->dispatch(fe);
+		if (!think(fe))
+			break; /* thinking: the engine waits for its end */
 		fe->have_next = false;
 		now = sim_now(fe->cfg.clock);
 		account_inflight(fe, now);
 		if (fe->open_loop) {
-			uint64_t lag = now - due;
+			uint64_t lag;
+
+			/*
+			 * The think time delays the intended time: neither
+			 * the lag nor the latency holds it (fio measures
+			 * from issue).
+			 */
+			due += fe->next.think_ns;
+			lag = now - due;
 
 			fe->st.sched_ios++;
 			fe->st.sched_lag_sum_ns += lag;
@@ -542,6 +597,7 @@ static inline void admit(struct frontend *fe)
 		fe->upper[(fe->upper_head + fe->upper_len++) % fe->cfg.iodepth] =
 			io;
 	}
+	return put;
 }
 
 /*
@@ -733,11 +789,10 @@ static unsigned int submit_gated(struct frontend *fe)
 		return 0;
 	enter(fe);
 	issued = fe->st.ios_issued;
-	admit(fe);
-	n = fe->dispatch(fe);
-	/* Waiting for an open-loop I/O's time is not waiting for a completion. */
-	idle = !n && issued == fe->st.ios_issued &&
-	       !(fe->open_loop && fe->have_next && !fe->stalled_depth);
+	n = admit(fe);
+	n += fe->dispatch(fe);
+	/* Waiting for an open-loop time or a think time is not idle. */
+	idle = !n && issued == fe->st.ios_issued && !waits_for_time(fe);
 	atomic_store_explicit(&fe->idle, idle, memory_order_relaxed);
 	leave(fe);
 	return n;
@@ -747,8 +802,9 @@ unsigned int frontend_submit(struct frontend *fe)
 {
 	if (fe->cfg.gate)
 		return submit_gated(fe);
-	admit(fe);
-	return dispatch_direct(fe);
+	unsigned int n = admit(fe);
+
+	return n + dispatch_direct(fe);
 }
 
 unsigned int frontend_submit_worker(struct frontend *fe)
@@ -1104,6 +1160,7 @@ void frontend_stop(struct frontend *fe)
 		enter(fe);
 	fe->stopped = true;
 	fe->have_next = false;
+	fe->thinking = false;
 	if (fe->cfg.gate)
 		leave(fe);
 }

@@ -152,6 +152,14 @@ struct frontend_stats {
 
 	/* Persistent grants: bytes copied to and from granted pages. */
 	uint64_t grant_copy_bytes;
+
+	/*
+	 * Think time (fio's thinktime): think times begun (the last may be
+	 * cut short by the end of the run), the CPU spun for them (charged
+	 * to the clock) and the time to wait without CPU before issue.  Not
+	 * part of any latency.
+	 */
+	uint64_t think_ios, think_spin_ns, think_wait_ns;
 };
 
 /* Most segments per indirect request (the target's iovec limit). */
@@ -180,7 +188,9 @@ void frontend_destroy(struct frontend *fe);
  * Takes I/Os from the workload while fewer than iodepth are outstanding
  * (they enter the upper queue, and their latency starts; in open loop not
  * before each I/O's intended time, the first call marking the start of
- * the run), then hands queued I/Os to the miniport while the QD cap, the
+ * the run; an I/O with think time, once it could enter, first spins
+ * think_spin_ns on the clock and then waits out the rest, reported by
+ * frontend_next_due_ns(), its latency starting after it), then hands queued I/Os to the miniport while the QD cap, the
  * task pool and the ring allow, pushing every push_batch I/Os and when
  * the queue runs dry.  Returns the number of I/Os put on the ring.  With
  * the worker submit path it hands them, as the QD cap allows, to the
@@ -192,9 +202,10 @@ unsigned int frontend_submit(struct frontend *fe);
 
 /*
  * When the next I/O is due (on the clock), if the workload is open loop
- * and one is waiting for its time; else 0 (nothing scheduled, or the I/O
- * waits for the queue depth or the ring, that is for an interrupt).  The
- * engine bounds its wait by it.  Frontend thread.
+ * and one is waiting for its time, or one is waiting for the end of its
+ * think time; else 0 (nothing scheduled, or the I/O waits for the queue
+ * depth or the ring, that is for an interrupt).  The engine bounds its
+ * wait by it.  Frontend thread.
  */
 uint64_t frontend_next_due_ns(const struct frontend *fe);
 

@@ -327,7 +327,7 @@ static bool time_passes(const struct engine_config *cfg,
 		cfg->evtchn.notify != EVTCHN_NOTIFY_POLL) ||
 	       cfg->lock_work_ns || k->submit_ns || k->reap_ns ||
 	       k->backend_request_ns || k->backend_response_ns ||
-	       cfg->workload.rate_iops ||
+	       cfg->workload.rate_iops || cfg->workload.thinktime_ns ||
 	       (model &&
 		(m->dir[0].latency_ns || m->dir[1].latency_ns ||
 		 m->dir[0].bw_bytes_per_s || m->dir[1].bw_bytes_per_s));
@@ -353,7 +353,7 @@ static int check(const struct engine_config *cfg,
 			 "--runtime with --engine=virtual: nothing in this "
 			 "configuration takes virtual time, so the run would "
 			 "never end (give a --cost-*, --evtchn-latency, "
-			 "--target=model or --io_size)");
+			 "--thinktime, --target=model or --io_size)");
 		return -EINVAL;
 	}
 	return 0;

@@ -1007,6 +1007,7 @@ struct front_knobs {
 	enum frontend_completion_path completion;
 	bool lock;
 	uint64_t lock_work_ns;
+	uint64_t think_ns, think_spin_ns; /* the workload's thinktime */
 };
 
 static void front_rig_init_knobs(struct front_rig *r,
@@ -1041,6 +1042,8 @@ static void front_rig_init_knobs(struct front_rig *r,
 	wc.rw = WL_RW_READ;
 	wc.size_bytes = 1 << 20;
 	wc.io_limit_bytes = FRONT_IOS * 4096;
+	wc.thinktime_ns = k->think_ns;
+	wc.thinktime_spin_ns = k->think_spin_ns;
 	CU_ASSERT_EQUAL_FATAL(wl_create(&wc, &r->wl), 0);
 	fc = (struct frontend_config){
 		.ring_order = 0,
@@ -1373,6 +1376,73 @@ static void test_frontend_lock_work(void)
 	CU_ASSERT_EQUAL(r.tally.stage_mismatches, 0);
 	CU_ASSERT(r.tally.stage_sum[SIM_STAGE_COMPLETE] >= FRONT_IOS * 700);
 	front_rig_fini(&r);
+}
+
+/*
+ * Think time on the fake clock: the frontend spins think_spin_ns (charged
+ * exactly once per I/O that carries it), does not issue before the rest
+ * has passed, reports its end as the next due time, and the latency of
+ * the I/O starts after it.  With and without the gate.
+ */
+static void test_frontend_thinktime(void)
+{
+	for (int lock = 0; lock < 2; lock++) {
+		const struct front_knobs k = {
+			.lock = lock,
+			.think_ns = 50000,
+			.think_spin_ns = 20000,
+		};
+		struct frontend_stats st;
+		struct front_rig r;
+		uint64_t charged, due;
+		unsigned int turns = 0;
+
+		fake_now = 1000000;
+		charged = fake_charged;
+		/* The first I/O carries no think time; the second starts. */
+		front_rig_init_knobs(&r, &k, 1);
+		CU_ASSERT_EQUAL(fake_charged - charged, 20000);
+		due = frontend_next_due_ns(r.fe);
+		CU_ASSERT(due >= 1000000 + 50000);
+		CU_ASSERT(due <= fake_now + 30000);
+		answer(&r, 1);
+		frontend_irq(r.fe);
+		/* Not before its time, and no second spin for the same I/O. */
+		fake_now = due - 1000;
+		CU_ASSERT_EQUAL(frontend_submit(r.fe), 0);
+		CU_ASSERT_EQUAL(frontend_submit(r.fe), 0);
+		CU_ASSERT_EQUAL(fake_charged - charged, 20000);
+		CU_ASSERT_EQUAL(frontend_next_due_ns(r.fe), due);
+		while (!frontend_finished(r.fe) && turns++ < 100) {
+			due = frontend_next_due_ns(r.fe);
+			if (due > fake_now)
+				fake_now = due;
+			frontend_submit(r.fe);
+			if (r.back.req_cons != r.sring->req_prod) {
+				answer(&r, 1);
+				frontend_irq(r.fe);
+			}
+		}
+		CU_ASSERT_TRUE(frontend_finished(r.fe));
+		frontend_stats(r.fe, &st);
+		CU_ASSERT_EQUAL(st.ios_completed, FRONT_IOS);
+		CU_ASSERT_EQUAL(r.tally.ok, FRONT_IOS);
+		CU_ASSERT_EQUAL(st.think_ios, FRONT_IOS - 1);
+		CU_ASSERT_EQUAL(st.think_spin_ns, (FRONT_IOS - 1) * 20000ull);
+		CU_ASSERT_EQUAL(st.think_wait_ns, (FRONT_IOS - 1) * 30000ull);
+		CU_ASSERT_EQUAL(fake_charged - charged,
+				(FRONT_IOS - 1) * 20000ull);
+		/*
+		 * No latency holds a think time's wait; each holds at most
+		 * the next I/O's spin (this one-thread test answers after
+		 * the submitter returns; a real backend answers meanwhile).
+		 */
+		CU_ASSERT(r.tally.lat_sum_ns < FRONT_IOS * 21000ull);
+		/* Little's law, exactly (closed loop: no schedule lag). */
+		CU_ASSERT_EQUAL(st.inflight_area_ns, r.tally.lat_sum_ns);
+		CU_ASSERT_EQUAL(st.sched_ios, 0);
+		front_rig_fini(&r);
+	}
 }
 
 /* A worker without the gate, or without its port, is refused. */
@@ -1948,6 +2018,64 @@ static void test_engine_null(void)
 }
 
 /*
+ * Think time in the thread engine, closed and open loop, spun and slept,
+ * at iodepth 1 and 4, directly and through the policy workers: the bounded run completes, conservation and
+ * Little's law hold exactly (run_pass), every I/O but the first thought,
+ * and the run took at least the think times' waits at iodepth 1.
+ */
+static void test_engine_thinktime(void)
+{
+	static const struct {
+		enum evtchn_wait wait;
+		unsigned int iodepth, blocks;
+		uint64_t think_ns, spin_ns, rate_iops;
+		bool workers;
+	} cases[] = {
+		{ EVTCHN_WAIT_SLEEP, 1, 1, 50000, 0, 0, false },
+		{ EVTCHN_WAIT_SPIN, 1, 1, 50000, 20000, 0, false },
+		{ EVTCHN_WAIT_HYBRID, 4, 2, 30000, 30000, 0, false },
+		{ EVTCHN_WAIT_SLEEP, 4, 1, 20000, 5000, 10000, false },
+		{ EVTCHN_WAIT_SLEEP, 4, 1, 20000, 5000, 0, true },
+	};
+	const uint64_t ios = 200;
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct engine_config cfg;
+		struct engine_result res;
+		struct tally t;
+
+		engine_cfg(&cfg, "null", cases[i].wait);
+		cfg.verify = false;
+		cfg.iodepth = cases[i].iodepth;
+		cfg.workload.rw = WL_RW_RANDREAD;
+		cfg.workload.io_limit_bytes = ios * 4096;
+		cfg.workload.rate_iops = cases[i].rate_iops;
+		cfg.workload.thinktime_ns = cases[i].think_ns;
+		cfg.workload.thinktime_spin_ns = cases[i].spin_ns;
+		cfg.workload.thinktime_blocks = cases[i].blocks;
+		if (cases[i].workers) {
+			cfg.submit_path = FRONTEND_SUBMIT_WORKER;
+			cfg.completion = FRONTEND_COMPLETE_DEFERRED;
+			cfg.lock = true;
+		}
+		if (run_pass(&cfg, &res, &t))
+			return;
+		CU_ASSERT_EQUAL(t.ok, ios);
+		CU_ASSERT_EQUAL(res.fe.think_ios, (ios - 1) / cases[i].blocks);
+		CU_ASSERT_EQUAL(res.fe.think_spin_ns,
+				res.fe.think_ios * cases[i].spin_ns);
+		CU_ASSERT_EQUAL(res.fe.think_wait_ns,
+				res.fe.think_ios *
+					(cases[i].think_ns - cases[i].spin_ns));
+		CU_ASSERT_EQUAL(res.fe.sched_ios, cases[i].rate_iops ? ios : 0);
+		if (cases[i].iodepth == 1)
+			CU_ASSERT(res.fe.last_complete_ns -
+					  res.fe.first_submit_ns >=
+				  res.fe.think_ios * cases[i].think_ns);
+	}
+}
+
+/*
  * The frontend's policy threads: a submit worker, a deferred-completion
  * worker and the gate, under each wait mode.  Every I/O is completed
  * once, its stages add up (run_pass), and the counters agree with each
@@ -2062,6 +2190,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_frontend_deferred);
 	CU_ADD_TEST(s, test_frontend_lock_work);
 	CU_ADD_TEST(s, test_frontend_policy_config);
+	CU_ADD_TEST(s, test_frontend_thinktime);
 	CU_ADD_TEST(s, test_pair_grants_mem);
 	s = CU_add_suite("engine", suite_tmp_init, suite_tmp_cleanup);
 	CU_ADD_TEST(s, test_engine_verify_spin);
@@ -2073,6 +2202,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_engine_verify_indirect);
 	CU_ADD_TEST(s, test_engine_null);
 	CU_ADD_TEST(s, test_engine_policies);
+	CU_ADD_TEST(s, test_engine_thinktime);
 	CU_ADD_TEST(s, test_engine_verify_grants);
 	CU_ADD_TEST(s, test_engine_budget_batch);
 	return 0;

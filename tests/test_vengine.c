@@ -255,6 +255,93 @@ static void test_iodepth1_exact(void)
 }
 
 /*
+ * Think time at iodepth 1: every I/O after the first waits T (of which
+ * P spun on the frontend) after the previous one completed, so the
+ * period is S + T + overheads exactly, IOPS = 1 / (S + T + overheads),
+ * the latency holds none of T, the frontend's CPU grows by exactly P
+ * per think and Little's law holds exactly.
+ */
+static void test_thinktime_exact(void)
+{
+	static const struct {
+		uint64_t s, think, spin, lat, submit, reap;
+	} cases[] = {
+		{ 10 * US, 100 * US, 0, 0, 0, 0 },
+		{ 10 * US, 100 * US, 40 * US, 0, 0, 0 },
+		{ 80 * US, 30 * US, 30 * US, 3 * US, 700, 600 },
+	};
+	const uint64_t n = 2000;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct engine_config ec;
+		struct vengine_config vc;
+		static struct engine_result res, base;
+		struct tally t;
+		uint64_t period = cases[i].submit + cases[i].lat + cases[i].s +
+				  cases[i].lat + cases[i].reap;
+
+		for (int think = 0; think < 2; think++) {
+			setup(&ec, &vc, &t, 1, n, cases[i].s);
+			ec.evtchn.latency_ns = cases[i].lat;
+			vc.costs.submit_ns = cases[i].submit;
+			vc.costs.reap_ns = cases[i].reap;
+			if (think) {
+				ec.workload.thinktime_ns = cases[i].think;
+				ec.workload.thinktime_spin_ns = cases[i].spin;
+			}
+			run_ok(&ec, &vc, think ? &res : &base);
+		}
+		CU_ASSERT_EQUAL(t.n, n);
+		CU_ASSERT_EQUAL(t.lat_min_ns, period);
+		CU_ASSERT_EQUAL(t.lat_max_ns, period);
+		CU_ASSERT_EQUAL(res.end_ns - res.start_ns,
+				n * period + (n - 1) * cases[i].think);
+		CU_ASSERT_DOUBLE_EQUAL(
+			(double)(n - 1) /
+				((double)(res.end_ns - res.start_ns - period) /
+				 1e9),
+			1e9 / (double)(period + cases[i].think), 1e-6);
+		CU_ASSERT_EQUAL(res.fe.think_ios, n - 1);
+		CU_ASSERT_EQUAL(res.fe.think_spin_ns, (n - 1) * cases[i].spin);
+		CU_ASSERT_EQUAL(res.fe.think_wait_ns,
+				(n - 1) * (cases[i].think - cases[i].spin));
+		CU_ASSERT_EQUAL(res.fe_cpu_ns - base.fe_cpu_ns,
+				(n - 1) * cases[i].spin);
+		CU_ASSERT_EQUAL(res.fe.inflight_area_ns, t.lat_sum_ns);
+	}
+}
+
+/*
+ * Think time in open loop: it delays each I/O's intended time, so the
+ * schedule lag holds none of it and Little's law (in-flight integral
+ * plus lag = the latencies) stays exact.
+ */
+static void test_thinktime_open_loop(void)
+{
+	struct engine_config ec;
+	struct vengine_config vc;
+	static struct engine_result res;
+	struct tally t;
+
+	setup(&ec, &vc, &t, 4, 5000, 20 * US);
+	ec.workload.rate_iops = 20000;
+	ec.workload.thinktime_ns = 10 * US;
+	ec.workload.thinktime_spin_ns = 4 * US;
+	ec.workload.thinktime_blocks = 2;
+	run_ok(&ec, &vc, &res);
+	CU_ASSERT_EQUAL(t.n, 5000);
+	CU_ASSERT_EQUAL(res.fe.think_ios, 2499);
+	CU_ASSERT_EQUAL(res.fe.sched_ios, 5000);
+	CU_ASSERT_EQUAL(res.fe.inflight_area_ns + res.fe.sched_lag_sum_ns,
+			t.lat_sum_ns);
+	/* The think time is not lag: every I/O left on its delayed time. */
+	CU_ASSERT_EQUAL(res.fe.sched_lag_max_ns, 0);
+	/* One channel of 20 us at 20k/s: no queueing, so no latency grows. */
+	CU_ASSERT_EQUAL(t.lat_min_ns, 20 * US);
+	CU_ASSERT_EQUAL(t.lat_max_ns, 20 * US);
+}
+
+/*
  * A closed system of N I/Os on one channel of service time S saturates
  * it: X = 1/S, R = N * S, and Little's law N = X * R, within 1% (the
  * first I/Os' start-up is all that differs).
@@ -786,6 +873,8 @@ int cu_register(void)
 	s = CU_add_suite("theory", NULL, NULL);
 	CU_ADD_TEST(s, test_iodepth1_exact);
 	CU_ADD_TEST(s, test_closed_little);
+	CU_ADD_TEST(s, test_thinktime_exact);
+	CU_ADD_TEST(s, test_thinktime_open_loop);
 	CU_ADD_TEST(s, test_md1);
 	CU_ADD_TEST(s, test_coalesce_count);
 	CU_ADD_TEST(s, test_coalesce_time);
