@@ -35,6 +35,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 /* The largest document json_parse() and json_load() accept. */
 #define JSON_MAX_BYTES (64u << 20)
@@ -69,6 +70,19 @@ int json_load(const char *path, struct json_doc **out, char *err,
 	      size_t err_len) __attribute__((warn_unused_result));
 
 void json_free(struct json_doc *doc);
+
+/*
+ * Writes @s as a JSON string: quotes and backslashes escaped, control
+ * characters as \u00XX.  The writer side of reports, for report.c and
+ * runset.c.  Any thread.
+ */
+void json_write_string(FILE *out, const char *s);
+
+/*
+ * Writes @v as a JSON number: integers below 9e15 exactly, others with
+ * 6 significant digits, NaN and infinities as null (JSON has neither).
+ */
+void json_write_number(FILE *out, double v);
 
 /* The top-level value; never NULL for a parsed document. */
 const struct json_value *json_root(const struct json_doc *doc);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench/json.h"
 #include "bench/report.h"
 #include "bench/verdict.h"
 
@@ -546,33 +547,6 @@ static void iso_time(int64_t t, char *buf, size_t len)
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
-static void json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-/* Numbers: integers print exactly; NaN and infinities are not JSON. */
-static void json_number(FILE *out, double v)
-{
-	if (!isfinite(v))
-		fputs("null", out);
-	else if (v == floor(v) && fabs(v) < 9e15)
-		fprintf(out, "%.0f", v);
-	else
-		fprintf(out, "%.6g", v);
-}
-
 /* The engine that ran the report's configuration. */
 static const char *engine_name(const struct bench_config *cfg)
 {
@@ -595,11 +569,11 @@ static void report_json_lanes(FILE *out, const struct engine_result *res,
 		fprintf(out, "%s\n    {\n      \"lane\": %u", i ? "," : "", i);
 		if (rec->lane[i].job[0]) {
 			fprintf(out, ",\n      \"job\": ");
-			json_string(out, rec->lane[i].job);
+			json_write_string(out, rec->lane[i].job);
 		}
 		for (unsigned int k = 0; k < lm.n; k++) {
 			fprintf(out, ",\n      \"%s\": ", lm.m[k].name);
-			json_number(out, lm.m[k].value);
+			json_write_number(out, lm.m[k].value);
 		}
 		fprintf(out, "\n    }");
 	}
@@ -624,15 +598,15 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 	bench_opt_for_each(o) {
 		bench_opt_format(cfg, o, buf, sizeof(buf));
 		fprintf(out, "%s\n    ", first ? "" : ",");
-		json_string(out, o->name);
+		json_write_string(out, o->name);
 		fputs(": ", out);
-		json_string(out, buf);
+		json_write_string(out, buf);
 		first = false;
 	}
 	fprintf(out, "\n  },\n  \"metrics\": {");
 	for (unsigned int i = 0; i < ms->n; i++) {
 		fprintf(out, "%s\n    \"%s\": ", i ? "," : "", ms->m[i].name);
-		json_number(out, ms->m[i].value);
+		json_write_number(out, ms->m[i].value);
 	}
 	fprintf(out, "\n  }");
 	report_json_lanes(out, res, rec, ms);
@@ -641,16 +615,16 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 		"    \"text\": ",
 		bench_bottleneck_name(
 			verdict(cfg, res, rec, ms, buf, sizeof(buf))));
-	json_string(out, buf);
+	json_write_string(out, buf);
 	fprintf(out, "\n  },\n  \"conserved\": %s,\n",
 		bench_report_conserved(res) ? "true" : "false");
 	fprintf(out, "  \"interrupted\": %s,\n",
 		res->interrupted ? "true" : "false");
 	fprintf(out, "  \"stuck\": %s,\n", res->stuck ? "true" : "false");
 	fprintf(out, "  \"frontend_error\": ");
-	json_string(out, res->fe.disabled ? res->fe.error : "");
+	json_write_string(out, res->fe.disabled ? res->fe.error : "");
 	fprintf(out, ",\n  \"backend_error\": ");
-	json_string(out, res->be.error);
+	json_write_string(out, res->be.error);
 	fprintf(out, "\n}\n");
 }
 

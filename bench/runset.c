@@ -461,33 +461,6 @@ int runset_add_file(struct runset *s, const char *path, char *err, size_t len)
 
 /* ---- Writing ------------------------------------------------------------ */
 
-static void put_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
-
-/* As report.c writes numbers: integers exactly, non-finite as null. */
-static void put_number(FILE *out, double v)
-{
-	if (!isfinite(v))
-		fputs("null", out);
-	else if (v == floor(v) && fabs(v) < 9e15)
-		fprintf(out, "%.0f", v);
-	else
-		fprintf(out, "%.6g", v);
-}
-
 /* The finite values of metric @m over the runs, into @x; their count. */
 static size_t values(const struct runset *s, size_t m, double *x)
 {
@@ -526,47 +499,47 @@ int runset_write(FILE *out, const struct runset *s, double level)
 	}
 	fprintf(out, "{\n  \"schema_version\": %d,\n", s->schema);
 	fputs("  \"tool\": \"blkring\",\n  \"version\": ", out);
-	put_string(out, s->version);
+	json_write_string(out, s->version);
 	fputs(",\n  \"time\": ", out);
-	put_string(out, s->time);
+	json_write_string(out, s->time);
 	fputs(",\n  \"engine\": ", out);
-	put_string(out, s->engine);
+	json_write_string(out, s->engine);
 	fputs(",\n  \"config\": {", out);
 	for (size_t i = 0; i < s->ncfg; i++) {
 		fputs(i ? ",\n    " : "\n    ", out);
-		put_string(out, s->cfg_name[i]);
+		json_write_string(out, s->cfg_name[i]);
 		fputs(": ", out);
-		put_string(out, s->cfg_val[i]);
+		json_write_string(out, s->cfg_val[i]);
 	}
 	fputs("\n  },\n  \"metrics\": {", out);
 	for (size_t m = 0; m < s->nm; m++) {
 		fputs(m ? ",\n    " : "\n    ", out);
-		put_string(out, s->m_name[m]);
+		json_write_string(out, s->m_name[m]);
 		fputs(": ", out);
-		put_number(out, sum[m].median);
+		json_write_number(out, sum[m].median);
 	}
 	fprintf(out, "\n  },\n  \"repeat\": %zu,\n  \"reference\": ", s->nruns);
-	put_string(out, s->reference ? s->reference : "none");
+	json_write_string(out, s->reference ? s->reference : "none");
 	fprintf(out, ",\n  \"confidence\": %g,\n  \"summary\": {", level);
 	for (size_t m = 0; m < s->nm; m++) {
 		const struct stats_summary *t = &sum[m];
 
 		fputs(m ? ",\n    " : "\n    ", out);
-		put_string(out, s->m_name[m]);
+		json_write_string(out, s->m_name[m]);
 		fputs(": { \"median\": ", out);
-		put_number(out, t->median);
+		json_write_number(out, t->median);
 		fputs(", \"min\": ", out);
-		put_number(out, t->n ? t->min : NAN);
+		json_write_number(out, t->n ? t->min : NAN);
 		fputs(", \"max\": ", out);
-		put_number(out, t->n ? t->max : NAN);
+		json_write_number(out, t->n ? t->max : NAN);
 		fputs(", \"ci_low\": ", out);
-		put_number(out, t->n ? t->ci_lo : NAN);
+		json_write_number(out, t->n ? t->ci_lo : NAN);
 		fputs(", \"ci_high\": ", out);
-		put_number(out, t->n ? t->ci_hi : NAN);
+		json_write_number(out, t->n ? t->ci_hi : NAN);
 		fputs(", \"ci_level\": ", out);
-		put_number(out, t->n ? t->ci_level : NAN);
+		json_write_number(out, t->n ? t->ci_level : NAN);
 		fputs(", \"cv\": ", out);
-		put_number(out, t->n ? t->cv : NAN);
+		json_write_number(out, t->n ? t->cv : NAN);
 		fputs(" }", out);
 	}
 	fputs("\n  },\n  \"runs\": [", out);
@@ -578,9 +551,9 @@ int runset_write(FILE *out, const struct runset *s, double level)
 			s->interrupted[r] ? "true" : "false");
 		for (size_t m = 0; m < s->nm; m++) {
 			fputs(m ? ", " : " ", out);
-			put_string(out, s->m_name[m]);
+			json_write_string(out, s->m_name[m]);
 			fputs(": ", out);
-			put_number(out, s->val[r * s->nm + m]);
+			json_write_number(out, s->val[r * s->nm + m]);
 		}
 		fputs(" } }", out);
 	}
