@@ -435,8 +435,9 @@ void bench__point_label(const struct bench_sweep *s, unsigned long i, char *buf,
 	buf[0] = '\0';
 	bench__sweep_indices(s, i, idx);
 	for (unsigned int k = 0; k < s->naxes && used < len; k++) {
+		/* A blank, not a comma: gnuplot splits quoted CSV too. */
 		int w = snprintf(buf + used, len - used, "%s%s=%s",
-				 k ? "," : "", s->axes[k].opt->name,
+				 k ? " " : "", s->axes[k].opt->name,
 				 s->axes[k].values[idx[k]]);
 
 		used += w > 0 ? (size_t)w : 0;

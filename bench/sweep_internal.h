@@ -46,7 +46,7 @@ double bench__report_metric(const struct bench__report *r, const char *name);
 void bench__sweep_indices(const struct bench_sweep *s, unsigned long i,
 			  unsigned int *idx);
 
-/* "iodepth=4,bs=8k": the axis values of point @i. */
+/* "iodepth=4 bs=8k": the axis values of point @i. */
 void bench__point_label(const struct bench_sweep *s, unsigned long i, char *buf,
 			size_t len);
 

@@ -162,12 +162,12 @@ static void test_cross_product(void)
 		unsigned int iodepth, wait;
 		const char *label;
 	} want[] = {
-		{ 1, BENCH_WAIT_SPIN, "iodepth=1,wait=spin" },
-		{ 1, BENCH_WAIT_SLEEP, "iodepth=1,wait=sleep" },
-		{ 1, BENCH_WAIT_HYBRID, "iodepth=1,wait=hybrid" },
-		{ 2, BENCH_WAIT_SPIN, "iodepth=2,wait=spin" },
-		{ 2, BENCH_WAIT_SLEEP, "iodepth=2,wait=sleep" },
-		{ 2, BENCH_WAIT_HYBRID, "iodepth=2,wait=hybrid" },
+		{ 1, BENCH_WAIT_SPIN, "iodepth=1 wait=spin" },
+		{ 1, BENCH_WAIT_SLEEP, "iodepth=1 wait=sleep" },
+		{ 1, BENCH_WAIT_HYBRID, "iodepth=1 wait=hybrid" },
+		{ 2, BENCH_WAIT_SPIN, "iodepth=2 wait=spin" },
+		{ 2, BENCH_WAIT_SLEEP, "iodepth=2 wait=sleep" },
+		{ 2, BENCH_WAIT_HYBRID, "iodepth=2 wait=hybrid" },
 	};
 	struct bench_config cfg;
 	char err[512], label[128];
