@@ -297,21 +297,6 @@ err_nomem:
 	return -ENOMEM;
 }
 
-static void copy_data(struct devmodel *m, struct target_io *io)
-{
-	uint8_t *p = m->disk + io->offset_bytes;
-
-	for (unsigned int i = 0; i < io->nr_iov; i++) {
-		const struct iovec *v = &io->iov[i];
-
-		if (io->write)
-			memcpy(p, v->iov_base, v->iov_len);
-		else
-			memcpy(v->iov_base, p, v->iov_len);
-		p += v->iov_len;
-	}
-}
-
 static int model_submit(void *state, struct target_io *io)
 {
 	struct devmodel *m = state;
@@ -325,7 +310,7 @@ static int model_submit(void *state, struct target_io *io)
 		return -EBUSY;
 	/* The data moves now; only its timing is modelled. */
 	if (m->disk)
-		copy_data(m, io);
+		target_mem_copy(m->disk, io);
 	io->result = (int32_t)len;
 	m->queued[m->nr_queued++] = io;
 	return TARGET_QUEUED;

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "workloads/workload.h"
+
 struct fault {
 	struct target_ops ops; /* what the caller uses: flags vary */
 	struct fault_config cfg;
@@ -59,16 +61,6 @@ void fault_config_default(struct fault_config *cfg)
 	};
 }
 
-/* splitmix64, as everywhere in blkring: fixed and seedable. */
-static uint64_t next_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
 static uint64_t io_bytes(const struct target_io *io)
 {
 	uint64_t n = 0;
@@ -91,7 +83,7 @@ static bool hit(struct fault *f, const struct target_io *io)
 		return false;
 	if (f->cfg.rate_ppm == 1000000)
 		return true;
-	return next_rand(&f->rng) < f->threshold; /* rate 0: never */
+	return wl_rng_next(&f->rng) < f->threshold; /* rate 0: never */
 }
 
 /* Half the length, whole sectors: what a short transfer reports done. */

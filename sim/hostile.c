@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ring/barrier.h"
+#include "workloads/workload.h"
 
 #define HOSTILE_IDS 32		 /* recent ids a reused id is drawn from */
 #define HOSTILE_INDIRECT_PAGES 4 /* pages indirect requests point into */
@@ -48,16 +49,6 @@ static const char *const kind_names[HOSTILE_NR] = {
 const char *hostile_kind_name(enum hostile_kind k)
 {
 	return (unsigned int)k < HOSTILE_NR ? kind_names[k] : "invalid";
-}
-
-/* splitmix64: a fixed, seedable sequence. */
-static uint64_t next_rand(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 int hostile_create(const struct hostile_config *cfg, struct hostile **out)
@@ -145,7 +136,7 @@ static void good_request(struct hostile *h, uint64_t a, uint64_t b,
 	e->req.id = h->next_id++;
 	e->req.sector_number = (b >> 8) % (disk_sectors - span + 1);
 	for (unsigned int i = 0; i < nseg; i++) {
-		uint64_t r = next_rand(&h->rng);
+		uint64_t r = wl_rng_next(&h->rng);
 		uint8_t first = (uint8_t)(r % BLKIF_SECTORS_PER_PAGE);
 		uint8_t last =
 			(uint8_t)(first +
@@ -205,7 +196,7 @@ static void spoil_sectors(struct hostile *h, uint64_t b,
 static void indirect_request(struct hostile *h, uint64_t b,
 			     union blkif_sring_entry *e)
 {
-	uint64_t r = next_rand(&h->rng);
+	uint64_t r = wl_rng_next(&h->rng);
 
 	memset(e, 0, sizeof(*e));
 	e->ind.operation = BLKIF_OP_INDIRECT;
@@ -218,7 +209,7 @@ static void indirect_request(struct hostile *h, uint64_t b,
 	e->ind.sector_number = r % (h->cfg.disk_bytes / BLKIF_SECTOR_SIZE);
 	for (unsigned int i = 0; i < BLKIF_MAX_INDIRECT_PAGES_PER_REQUEST;
 	     i++) {
-		uint64_t g = next_rand(&h->rng);
+		uint64_t g = wl_rng_next(&h->rng);
 
 		e->ind.indirect_grefs[i] =
 			g & 3 ? grant_ref((uint32_t)(g >> 8) %
@@ -237,7 +228,7 @@ static void scribble_page(struct hostile *h, uint64_t b)
 		grant_page(h->cfg.grants, grant_ref(page));
 
 	for (unsigned int i = 0; i < BLKIF_SEGS_PER_INDIRECT_FRAME; i++) {
-		uint64_t r = next_rand(&h->rng);
+		uint64_t r = wl_rng_next(&h->rng);
 
 		if (r & 1) { /* a valid descriptor */
 			uint8_t first = (uint8_t)((r >> 8) % 8);
@@ -291,7 +282,7 @@ enum hostile_kind hostile_apply(struct hostile *h, uint64_t a, uint64_t b)
 		break;
 	case HOSTILE_GARBAGE:
 		for (size_t i = 0; i < BLKIF_ENTRY_WORDS; i++)
-			e.words[i] = next_rand(&h->rng);
+			e.words[i] = wl_rng_next(&h->rng);
 		put(h, &e, b);
 		break;
 	case HOSTILE_PROD_BACK:
@@ -339,7 +330,7 @@ enum hostile_kind hostile_apply(struct hostile *h, uint64_t a, uint64_t b)
 		slot = ring_sring_slot(h->cfg.sring, h->nr_ents,
 				       from + (RING_IDX)(b % n));
 		ring_store_relaxed(&slot->words[(b >> 32) % BLKIF_ENTRY_WORDS],
-				   next_rand(&h->rng));
+				   wl_rng_next(&h->rng));
 		break;
 	}
 	case HOSTILE_INDIRECT:
@@ -359,9 +350,9 @@ enum hostile_kind hostile_apply(struct hostile *h, uint64_t a, uint64_t b)
 
 enum hostile_kind hostile_step(struct hostile *h)
 {
-	uint64_t a = next_rand(&h->rng);
+	uint64_t a = wl_rng_next(&h->rng);
 
-	return hostile_apply(h, a, next_rand(&h->rng));
+	return hostile_apply(h, a, wl_rng_next(&h->rng));
 }
 
 unsigned int hostile_take_responses(struct hostile *h)

@@ -233,17 +233,10 @@ err_nomem:
 	return -ENOMEM;
 }
 
-static int mem_submit(void *state, struct target_io *io)
+void target_mem_copy(uint8_t *disk, const struct target_io *io)
 {
-	struct mem_target *t = state;
-	int64_t len = target_io_check(io, t->size_bytes);
-	uint8_t *p;
+	uint8_t *p = disk + io->offset_bytes;
 
-	if (len < 0) {
-		io->result = (int32_t)len;
-		return TARGET_DONE;
-	}
-	p = t->disk + io->offset_bytes;
 	for (unsigned int i = 0; i < io->nr_iov; i++) {
 		const struct iovec *v = &io->iov[i];
 
@@ -253,6 +246,18 @@ static int mem_submit(void *state, struct target_io *io)
 			memcpy(v->iov_base, p, v->iov_len);
 		p += v->iov_len;
 	}
+}
+
+static int mem_submit(void *state, struct target_io *io)
+{
+	struct mem_target *t = state;
+	int64_t len = target_io_check(io, t->size_bytes);
+
+	if (len < 0) {
+		io->result = (int32_t)len;
+		return TARGET_DONE;
+	}
+	target_mem_copy(t->disk, io);
 	io->result = (int32_t)len;
 	return TARGET_DONE;
 }

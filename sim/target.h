@@ -205,6 +205,13 @@ target_open(const struct target_ops *ops, const struct target_config *cfg,
 int64_t target_io_check(const struct target_io *io, uint64_t size_bytes);
 
 /*
+ * Copies @io's bytes between its iovecs and @disk (the whole disk in
+ * memory; @io already checked against it): the data path of the mem and
+ * model targets.  Any thread; touches only its arguments.
+ */
+void target_mem_copy(uint8_t *disk, const struct target_io *io);
+
+/*
  * Moves the iovecs iov[*first..nr) past their first bytes, for sending the
  * remainder of a short transfer: whole iovecs are dropped by advancing
  * *first, and the next one is trimmed at its front.  bytes must be less

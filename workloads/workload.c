@@ -83,20 +83,6 @@ struct wl {
 
 /* ---- Random numbers ----------------------------------------------------- */
 
-/* The splitmix64 finaliser: a bijection of 64-bit words. */
-static inline uint64_t wl_mix64(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
-}
-
-/* splitmix64 (Steele, Lea, Flood 2014): one word of state, full period. */
-static inline uint64_t wl_rng_next(uint64_t *s)
-{
-	return wl_mix64(*s += UINT64_C(0x9e3779b97f4a7c15));
-}
-
 /*
  * A uniform draw in [0, n), n >= 1, without bias (Lemire 2019): the high
  * word of rng * n, redrawn in the rare case (probability < n / 2^64) that

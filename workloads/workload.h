@@ -63,6 +63,24 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The splitmix64 finaliser: a bijection of 64-bit words.  Any thread. */
+static inline uint64_t wl_mix64(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+/*
+ * splitmix64 (Steele, Lea, Flood 2014): one word of state, full period; a
+ * fixed seed gives a fixed sequence.  The generator of the workloads and
+ * of the simulation's seeded choices (faults, hostile mutations).
+ */
+static inline uint64_t wl_rng_next(uint64_t *s)
+{
+	return wl_mix64(*s += UINT64_C(0x9e3779b97f4a7c15));
+}
+
 /* Alignment of bs, offset and io_limit: the blkif sector. */
 #define WL_SECTOR_BYTES 512u
 
