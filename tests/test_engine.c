@@ -16,6 +16,7 @@
 
 #include "sim/engine.h"
 #include "tests/cu_main.h"
+#include "tests/file_pattern.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -313,8 +314,6 @@ static void test_queues_verify_file(void)
 {
 	struct engine_config cfg;
 	char path[128];
-	uint8_t *buf;
-	FILE *f;
 
 	engine_cfg(&cfg, "uring", EVTCHN_WAIT_SLEEP);
 	cfg.verify = true;
@@ -339,17 +338,9 @@ static void test_queues_verify_file(void)
 	CU_ASSERT_EQUAL(res.fe.ios_failed, 0);
 	CU_ASSERT_EQUAL(res.fe.verify_errors, 0);
 
+	/* Every byte of the file, independently of the model. */
 	snprintf(path, sizeof(path), "%s/disk", tmpdir);
-	f = fopen(path, "rb");
-	buf = malloc(1 << 20);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	for (uint64_t off = 0; off < (8 << 20); off += 1 << 20) {
-		CU_ASSERT_EQUAL(fread(buf, 1, 1 << 20, f), 1 << 20);
-		CU_ASSERT_EQUAL(wl_pattern_check(buf, 1 << 20, off, 42), 0);
-	}
-	free(buf);
-	fclose(f);
+	check_file_pattern(path, 8 << 20, 42);
 }
 
 /* The policy threads per queue: a gate, workers, each queue its own. */

@@ -17,6 +17,7 @@
 #include "sim/engine.h"
 #include "sim/frontend.h"
 #include "tests/cu_main.h"
+#include "tests/file_pattern.h"
 #define FAKE_CLOCK_TICK_NS 10
 #include "tests/fake_clock.h"
 
@@ -1744,8 +1745,6 @@ static void verify_file(enum evtchn_wait wait, uint64_t latency_ns,
 	struct engine_result res;
 	struct tally t;
 	char path[128];
-	uint8_t *buf;
-	FILE *f;
 
 	engine_cfg(&cfg, "uring", wait);
 	cfg.evtchn.latency_ns = latency_ns;
@@ -1775,16 +1774,7 @@ static void verify_file(enum evtchn_wait wait, uint64_t latency_ns,
 
 	/* Every byte of the file, independently of the model. */
 	snprintf(path, sizeof(path), "%s/disk", tmpdir);
-	f = fopen(path, "rb");
-	buf = malloc(1 << 20);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
-	for (uint64_t off = 0; off < (8 << 20); off += 1 << 20) {
-		CU_ASSERT_EQUAL(fread(buf, 1, 1 << 20, f), 1 << 20);
-		CU_ASSERT_EQUAL(wl_pattern_check(buf, 1 << 20, off, 42), 0);
-	}
-	free(buf);
-	fclose(f);
+	check_file_pattern(path, 8 << 20, 42);
 }
 
 static void test_engine_verify_spin(void)
