@@ -449,16 +449,30 @@ static bool key_excluded(const struct bench_opt *o)
 	return !strcmp(o->name, "output") || !strcmp(o->name, "output-format");
 }
 
+/*
+ * Options left at their defaults are not hashed, so that an option added
+ * in a later build leaves the keys of the runs it does not change alone:
+ * a sweep directory stays resumable and plottable across versions.
+ */
 void bench_config_key(const struct bench_config *cfg, char buf[17])
 {
+	static struct bench_config def;
+	static bool have_def;
 	const struct bench_opt *o;
 	uint64_t h = 0xcbf29ce484222325ull;
-	char value[BENCH_PATH_MAX + 32];
+	char value[BENCH_PATH_MAX + 32], dvalue[BENCH_PATH_MAX + 32];
 
+	if (!have_def)
+		have_def = bench_config_default(&def) == 0;
 	bench_opt_for_each(o) {
 		if (key_excluded(o))
 			continue;
 		bench_opt_format(cfg, o, value, sizeof(value));
+		if (have_def) {
+			bench_opt_format(&def, o, dvalue, sizeof(dvalue));
+			if (!strcmp(value, dvalue))
+				continue;
+		}
 		for (const char *p = o->name; *p; p++)
 			h = (h ^ (unsigned char)*p) * 0x100000001b3ull;
 		h = (h ^ '=') * 0x100000001b3ull;
