@@ -15,6 +15,7 @@
 #include "bench/json.h"
 #include "bench/report.h"
 #include "bench/verdict.h"
+#include "workloads/workload.h"
 
 /* ---- The recorder ------------------------------------------------------ */
 
@@ -553,6 +554,110 @@ static const char *engine_name(const struct bench_config *cfg)
 	return cfg->engine == BENCH_ENGINE_VIRTUAL ? "virtual" : "thread";
 }
 
+/*
+ * The mix achieved against the one asked for (fio's rwmixread and
+ * bssplit): the share of reads among the I/Os completed, and each bssplit
+ * entry's share of them.  @asked gets the entries parsed from the option
+ * (none without bssplit); false when the pattern has no mix to report.
+ */
+struct mix {
+	double read_share, read_asked;
+	bool rw_mixed;
+	struct wl_config asked;
+	uint64_t done;
+};
+
+static bool get_mix(const struct bench_config *cfg,
+		    const struct engine_result *res,
+		    const struct bench_rec *rec, struct mix *m)
+{
+	char why[160];
+	uint64_t reads = rec->lat[0].count, writes = rec->lat[1].count;
+
+	m->rw_mixed = cfg->rw == BENCH_RW_RANDRW || cfg->rw == BENCH_RW_RW;
+	m->read_share = ratio((double)reads, (double)(reads + writes));
+	if (m->rw_mixed)
+		m->read_asked = cfg->rwmixread / 100.0;
+	else
+		m->read_asked = cfg->rw == BENCH_RW_READ ||
+				cfg->rw == BENCH_RW_RANDREAD;
+	m->asked.nbssplit = 0;
+	if (!cfg->read_iolog[0] && cfg->bssplit[0] &&
+	    wl_bssplit_parse(cfg->bssplit, &m->asked, why, sizeof(why)))
+		m->asked.nbssplit = 0;
+	m->done = 0;
+	for (unsigned int i = 0; i < m->asked.nbssplit; i++)
+		m->done += res->fe.bs_ios[i];
+	return (m->rw_mixed && !cfg->read_iolog[0]) || m->asked.nbssplit;
+}
+
+static void mix_size(char *buf, size_t len, uint32_t bytes)
+{
+	if (bytes % 1024)
+		snprintf(buf, len, "%" PRIu32, bytes);
+	else
+		snprintf(buf, len, "%" PRIu32 "k", bytes / 1024);
+}
+
+static void text_mix(FILE *out, const struct bench_config *cfg,
+		     const struct engine_result *res,
+		     const struct bench_rec *rec)
+{
+	struct mix m;
+	const char *sep = "";
+	char size[16];
+
+	if (!get_mix(cfg, res, rec, &m))
+		return;
+	fprintf(out, "  mix:");
+	if (m.rw_mixed) {
+		fprintf(out, " reads %.2f%% of I/Os (asked %.0f%%)",
+			100 * m.read_share, 100 * m.read_asked);
+		sep = ";";
+	}
+	if (m.asked.nbssplit)
+		fprintf(out, "%s block sizes", sep);
+	for (unsigned int i = 0; i < m.asked.nbssplit; i++) {
+		mix_size(size, sizeof(size), m.asked.bssplit[i].bs_bytes);
+		fprintf(out, "%s %s %.2f%% (asked %.2f%%)", i ? "," : "", size,
+			100 * ratio((double)res->fe.bs_ios[i], (double)m.done),
+			m.asked.bssplit[i].weight_ppm / 1e4);
+	}
+	fputc('\n', out);
+}
+
+/*
+ * "mix": { "read_share", "read_share_asked", "block_sizes": [ { "bs",
+ * "ios", "share", "share_asked" } ] }, where there is a mix.
+ */
+static void report_json_mix(FILE *out, const struct bench_config *cfg,
+			    const struct engine_result *res,
+			    const struct bench_rec *rec)
+{
+	struct mix m;
+
+	if (!get_mix(cfg, res, rec, &m))
+		return;
+	fprintf(out, ",\n  \"mix\": {\n    \"read_share\": ");
+	json_write_number(out, m.read_share);
+	fprintf(out, ",\n    \"read_share_asked\": ");
+	json_write_number(out, m.read_asked);
+	fprintf(out, ",\n    \"block_sizes\": [");
+	for (unsigned int i = 0; i < m.asked.nbssplit; i++) {
+		fprintf(out,
+			"%s\n      { \"bs\": %" PRIu32 ", \"ios\": %" PRIu64
+			", \"share\": ",
+			i ? "," : "", m.asked.bssplit[i].bs_bytes,
+			res->fe.bs_ios[i]);
+		json_write_number(out, ratio((double)res->fe.bs_ios[i],
+					     (double)m.done));
+		fprintf(out, ", \"share_asked\": ");
+		json_write_number(out, m.asked.bssplit[i].weight_ppm / 1e6);
+		fprintf(out, " }");
+	}
+	fprintf(out, "%s]\n  }", m.asked.nbssplit ? "\n    " : "");
+}
+
 /* Several lanes: "lanes": [ { per-lane metrics }, ... ] after "metrics". */
 static void report_json_lanes(FILE *out, const struct engine_result *res,
 			      const struct bench_rec *rec,
@@ -625,6 +730,7 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 	json_write_string(out, res->fe.disabled ? res->fe.error : "");
 	fprintf(out, ",\n  \"backend_error\": ");
 	json_write_string(out, res->be.error);
+	report_json_mix(out, cfg, res, rec);
 	fprintf(out, "\n}\n");
 }
 
@@ -1060,6 +1166,7 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 		get(ms, "irq_lag_mean_ns") / 1e3,
 		get(ms, "irq_lag_max_ns") / 1e3, get(ms, "kick_sleeps"),
 		get(ms, "irq_sleeps"));
+	text_mix(out, cfg, res, rec);
 	text_policies(out, cfg, ms);
 	text_lanes(out, cfg, res, rec, ms);
 	if (cfg->fault != FAULT_NONE || res->be.retries)

@@ -1318,6 +1318,10 @@ static void sum_frontend(struct frontend_stats *t,
 				     t0;
 	t->last_complete_ns = max_u64(t1, s->last_complete_ns);
 	t->inflight += s->inflight;
+	t->grant_copy_bytes += s->grant_copy_bytes;
+	t->think_ios += s->think_ios;
+	t->think_spin_ns += s->think_spin_ns;
+	t->think_wait_ns += s->think_wait_ns;
 	if (s->disabled && !t->disabled)
 		memcpy(t->error, s->error, sizeof(t->error));
 	t->disabled |= s->disabled;

@@ -37,6 +37,7 @@ struct frontend_io {
 	uint32_t parts_left; /* ring requests not yet answered */
 	bool write;
 	bool failed;
+	uint8_t bs_index; /* the workload's bssplit entry */
 };
 
 struct frontend_shadow {
@@ -589,6 +590,7 @@ static inline unsigned int admit(struct frontend *fe)
 				(fe->next.len_bytes + fe->part_bytes - 1) /
 				fe->part_bytes,
 			.write = fe->next.write,
+			.bs_index = fe->next.bs_index,
 		};
 		if (!fe->st.ios_issued)
 			fe->st.first_submit_ns = fio->submit_ns;
@@ -846,10 +848,12 @@ static void complete_io(struct frontend *fe, uint32_t io, uint64_t now,
 		memcpy(c.stage_ns, stage_ns, sizeof(c.stage_ns));
 	account_inflight(fe, now);
 	fe->st.inflight--;
-	if (c.ok)
+	if (c.ok) {
 		fe->st.ios_completed++;
-	else
+		fe->st.bs_ios[fio->bs_index]++;
+	} else {
 		fe->st.ios_failed++;
+	}
 	fe->st.last_complete_ns = now;
 	fe->free_ios[fe->nr_free_ios++] = io;
 	fe->cfg.complete(fe->cfg.complete_ctx, &c);

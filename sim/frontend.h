@@ -136,6 +136,8 @@ struct frontend_stats {
 	uint64_t worker_runs;	   /* frontend_submit_worker() calls */
 	uint64_t deferred_batches; /* frontend_dpc() calls */
 	uint64_t inflight_area_ns; /* integral of I/Os in flight over time */
+	/* I/Os completed without error, per bssplit entry drawn. */
+	uint64_t bs_ios[WL_BSSPLIT_MAX];
 	/*
 	 * Open loop (the workload stamps issue times): I/Os issued on a
 	 * schedule and how late each was issued past its intended time
@@ -149,6 +151,8 @@ struct frontend_stats {
 	unsigned int inflight; /* at the time of the call */
 	bool disabled;	       /* a bad response stopped the device */
 	char error[160];       /* why, when disabled */
+
+	/* The counters below are added by name: see sum_frontend(). */
 
 	/* Persistent grants: bytes copied to and from granted pages. */
 	uint64_t grant_copy_bytes;

@@ -328,17 +328,19 @@ static uint64_t wl_random_block(struct wl *w)
 	}
 }
 
-/* The length of the next I/O. */
-static uint32_t wl_draw_len(struct wl *w)
+/* The length of the next I/O, and with bssplit the entry it came from. */
+static uint32_t wl_draw_len(struct wl *w, uint8_t *bs_index)
 {
 	const struct wl_config *c = &w->cfg;
 
+	*bs_index = 0;
 	if (c->nbssplit) {
 		uint32_t r = (uint32_t)wl_rng_below(&w->bs_rng, WL_PPM);
 		unsigned int i = 0;
 
 		while (i + 1 < c->nbssplit && r >= w->bs_cum[i])
 			i++;
+		*bs_index = (uint8_t)i;
 		return c->bssplit[i].bs_bytes;
 	}
 	if (c->bs_max_bytes)
@@ -992,6 +994,7 @@ static bool wl_next_trace(struct wl *w, struct wl_io *io)
 		rel = 0;
 	io->offset_bytes = w->cfg.offset_bytes + rel;
 	io->len_bytes = r.len_bytes;
+	io->bs_index = 0;
 	io->write = r.write;
 	io->issue_ns = r.issue_ns;
 	io->think_ns = 0;
@@ -1008,7 +1011,7 @@ bool wl_next(struct wl *w, struct wl_io *io)
 
 	if (w->cfg.trace)
 		return wl_next_trace(w, io);
-	len = wl_draw_len(w);
+	len = wl_draw_len(w, &io->bs_index);
 	if (w->limited) {
 		uint64_t left = w->cfg.io_limit_bytes - w->issued_bytes;
 

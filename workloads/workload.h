@@ -211,6 +211,7 @@ struct wl_io {
 	uint64_t issue_ns;
 	uint64_t think_ns;	/* pause to take before it (thinktime) */
 	uint64_t think_spin_ns; /* of which busy-waiting */
+	uint8_t bs_index;	/* the bssplit entry drawn; 0 without one */
 };
 
 struct wl;
