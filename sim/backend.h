@@ -116,7 +116,10 @@ struct backend_stats {
 	unsigned int inflight;	 /* target I/Os outstanding now */
 	bool dead;		 /* the ring was stopped */
 	char error[160];	 /* why, when dead, or the last bad request */
-	/* Grants (docs/grants.md), the budget and response pushes. */
+	/*
+	 * Grants (docs/grants.md), the budget and response pushes: counters
+	 * again (uint64_t only: the engine sums them as words).
+	 */
 	uint64_t grant_maps;	   /* segments mapped */
 	uint64_t grant_unmaps;	   /* segments unmapped */
 	uint64_t grant_calls;	   /* gnttab calls: map, unmap, copy */

@@ -1276,17 +1276,23 @@ static int start_threads(struct engine *e, char *why, size_t why_len)
 }
 
 /*
- * Adds the uint64_t counters that open @src to @dst: the words before
- * @end bytes.  The stats structs start with their counters, so a counter
- * added there later is summed too.
+ * Adds the uint64_t counters of @src in bytes [@from, @end) to @dst.  The
+ * stats structs open and close with runs of counters, so a counter added
+ * to either run later is summed too.
  */
-static void add_words(void *dst, const void *src, size_t end)
+static void add_span(void *dst, const void *src, size_t from, size_t end)
 {
 	uint64_t *d = dst;
 	const uint64_t *s = src;
 
-	for (size_t i = 0; i < end / sizeof(uint64_t); i++)
+	for (size_t i = from / sizeof(uint64_t); i < end / sizeof(uint64_t);
+	     i++)
 		d[i] += s[i];
+}
+
+static void add_words(void *dst, const void *src, size_t end)
+{
+	add_span(dst, src, 0, end);
 }
 
 static uint64_t max_u64(uint64_t a, uint64_t b)
@@ -1298,6 +1304,12 @@ _Static_assert(offsetof(struct frontend_stats, inflight) % 8 == 0,
 	       "frontend counters are whole words");
 _Static_assert(offsetof(struct backend_stats, inflight) % 8 == 0,
 	       "backend counters are whole words");
+_Static_assert(offsetof(struct frontend_stats, grant_copy_bytes) % 8 == 0 &&
+		       sizeof(struct frontend_stats) % 8 == 0,
+	       "the frontend's closing counters are whole words");
+_Static_assert(offsetof(struct backend_stats, grant_maps) % 8 == 0 &&
+		       sizeof(struct backend_stats) % 8 == 0,
+	       "the backend's closing counters are whole words");
 
 /* Adds one lane's frontend counters to the total. */
 static void sum_frontend(struct frontend_stats *t,
@@ -1318,10 +1330,8 @@ static void sum_frontend(struct frontend_stats *t,
 				     t0;
 	t->last_complete_ns = max_u64(t1, s->last_complete_ns);
 	t->inflight += s->inflight;
-	t->grant_copy_bytes += s->grant_copy_bytes;
-	t->think_ios += s->think_ios;
-	t->think_spin_ns += s->think_spin_ns;
-	t->think_wait_ns += s->think_wait_ns;
+	add_span(t, s, offsetof(struct frontend_stats, grant_copy_bytes),
+		 sizeof(*t));
 	if (s->disabled && !t->disabled)
 		memcpy(t->error, s->error, sizeof(t->error));
 	t->disabled |= s->disabled;
@@ -1335,6 +1345,7 @@ static void sum_backend(struct backend_stats *t, const struct backend_stats *s,
 		return;
 	}
 	add_words(t, s, offsetof(struct backend_stats, inflight));
+	add_span(t, s, offsetof(struct backend_stats, grant_maps), sizeof(*t));
 	t->inflight += s->inflight;
 	if (s->error[0] && (!t->error[0] || (s->dead && !t->dead)))
 		memcpy(t->error, s->error, sizeof(t->error));

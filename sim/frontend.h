@@ -152,7 +152,7 @@ struct frontend_stats {
 	bool disabled;	       /* a bad response stopped the device */
 	char error[160];       /* why, when disabled */
 
-	/* The counters below are added by name: see sum_frontend(). */
+	/* Counters again (uint64_t only: the engine sums them as words). */
 
 	/* Persistent grants: bytes copied to and from granted pages. */
 	uint64_t grant_copy_bytes;

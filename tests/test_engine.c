@@ -206,7 +206,7 @@ static struct tally tallies[ENGINE_MAX_LANES];
 static int run_lanes(struct engine_config *cfg)
 {
 	char why[256] = "";
-	uint64_t ok = 0, issued = 0;
+	uint64_t ok = 0, issued = 0, copied = 0, hits = 0, pushes = 0;
 	int rc;
 
 	memset(tallies, 0, sizeof(tallies));
@@ -241,10 +241,16 @@ static int run_lanes(struct engine_config *cfg)
 		CU_ASSERT_EQUAL(l->be.responses, l->fe.responses);
 		ok += t->ok;
 		issued += l->fe.ios_issued;
+		copied += l->fe.grant_copy_bytes;
+		hits += l->be.pgrant_hits;
+		pushes += l->be.response_pushes;
 	}
-	/* The totals are the sums of the lanes. */
+	/* The totals are the sums of the lanes, closing counters too. */
 	CU_ASSERT_EQUAL(res.fe.ios_completed, ok);
 	CU_ASSERT_EQUAL(res.fe.ios_issued, issued);
+	CU_ASSERT_EQUAL(res.fe.grant_copy_bytes, copied);
+	CU_ASSERT_EQUAL(res.be.pgrant_hits, hits);
+	CU_ASSERT_EQUAL(res.be.response_pushes, pushes);
 	CU_ASSERT_EQUAL(res.fe.ios_issued,
 			res.fe.ios_completed + res.fe.ios_failed);
 	CU_ASSERT_EQUAL(res.fe.inflight, 0);
@@ -359,6 +365,16 @@ static void test_queues_policies(void)
 	CU_ASSERT_EQUAL(res.fe.ios_completed, 4000);
 	CU_ASSERT_EQUAL(res.fe.handoffs, 4000);
 	CU_ASSERT(res.gate.acquisitions > 0);
+
+	/* Persistent grants per queue: each copies its own 4 KiB reads. */
+	engine_cfg(&cfg, "null", EVTCHN_WAIT_SLEEP);
+	cfg.queues = 2;
+	cfg.grant_mode = BACKEND_GRANTS_PERSISTENT;
+	cfg.workload.io_limit_bytes = 4000 * 4096ull;
+	if (run_lanes(&cfg))
+		return;
+	CU_ASSERT_EQUAL(res.fe.grant_copy_bytes, 4000 * 4096ull);
+	CU_ASSERT(res.be.pgrant_hits > 0);
 }
 
 /*
