@@ -525,6 +525,20 @@ static enum bench_bottleneck verdict(const struct bench_config *cfg,
 		.worker_sleeps = get(ms, "submit_worker_sleeps"),
 		.responses_per_dpc = get(ms, "responses_per_deferred_batch"),
 		.dpc_sleeps = get(ms, "deferred_worker_sleeps"),
+		.grant_ns_per_io =
+			get(ms, "grant_calls_per_io") * cfg->grant_call_ns +
+			get(ms, "grant_maps_per_io") * cfg->grant_map_ns +
+			get(ms, "grant_unmaps_per_io") * cfg->grant_unmap_ns +
+			get(ms, "grant_copies_per_io") * cfg->grant_copy_ns,
+		.grant_busy =
+			get(ms, "iops") / 1e9 / lanes *
+			(get(ms, "grant_calls_per_io") * cfg->grant_call_ns +
+			 get(ms, "grant_maps_per_io") * cfg->grant_map_ns +
+			 get(ms, "grant_unmaps_per_io") * cfg->grant_unmap_ns +
+			 get(ms, "grant_copies_per_io") * cfg->grant_copy_ns),
+		.grant_maps_per_io = get(ms, "grant_maps_per_io"),
+		.grant_calls_per_io = get(ms, "grant_calls_per_io"),
+		.grants_persistent = cfg->grants == BENCH_GRANTS_PERSISTENT,
 	};
 
 	for (int i = 0; i < SIM_STAGES; i++) {

@@ -14,6 +14,9 @@
  *    - target: the storage.  What-if: none from this run; sweep iodepth.
  *    - ring: the kick's latency or the backend's wake-up.
  *    - backend: validation and submission in the backend thread.
+ *    Before the ring, backend and response stages, the grants: when their
+ *    configured operations take a third of the backend's time or more
+ *    (what-if: persistent grants, or a larger cache).
  *    - response: the interrupt: coalescing hold, latency, wake-up.
  *    - handoff: the internal queue and the submit worker's wake-up.
  *      What-if: direct submission saves up to the stage's mean.
@@ -55,6 +58,7 @@ const char *bench_bottleneck_name(enum bench_bottleneck b)
 		[BENCH_BN_HANDOFF] = "handoff",
 		[BENCH_BN_DEFERRED] = "deferral",
 		[BENCH_BN_HANDLER] = "handler",
+		[BENCH_BN_GRANTS] = "grants",
 	};
 
 	return (unsigned int)b < sizeof(names) / sizeof(names[0]) ? names[b] :
@@ -224,6 +228,28 @@ static enum bench_bottleneck complete_verdict(const struct bench_verdict_in *in,
 	return BENCH_BN_HANDLER;
 }
 
+/*
+ * The backend spends a third of its time or more on grant operations,
+ * and requests wait for it (in the ring), in it, or for its responses.
+ */
+static enum bench_bottleneck grant_verdict(const struct bench_verdict_in *in,
+					   double share, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "Grants: %.0f%% of the latency passed waiting for a "
+		 "backend that spent %.0f%% of its time on grant operations "
+		 "(%.1f us per I/O: %.2f gnttab calls, %.2f segments mapped). "
+		 "%s",
+		 100 * share, 100 * in->grant_busy, in->grant_ns_per_io / 1e3,
+		 in->grant_calls_per_io, in->grant_maps_per_io,
+		 in->grants_persistent ?
+			 "The persistent-grant cache missed: raise "
+			 "--persistent-grants-max." :
+			 "Persistent grants (--grants=persistent) map each "
+			 "page once.");
+	return BENCH_BN_GRANTS;
+}
+
 enum bench_bottleneck bench_verdict(const struct bench_verdict_in *in,
 				    char *buf, size_t len)
 {
@@ -245,6 +271,11 @@ enum bench_bottleneck bench_verdict(const struct bench_verdict_in *in,
 	share = in->stage_mean_ns[top] / in->lat_mean_ns;
 	if (lock_bound(in, top))
 		return lock_verdict(in, top, buf, len);
+
+	if ((top == SIM_STAGE_RING || top == SIM_STAGE_BACKEND ||
+	     top == SIM_STAGE_RESPONSE) &&
+	    in->grant_busy * 3 >= 1)
+		return grant_verdict(in, share, buf, len);
 
 	switch (top) {
 	case SIM_STAGE_QUEUE:

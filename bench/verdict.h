@@ -27,6 +27,7 @@ enum bench_bottleneck {
 	BENCH_BN_HANDOFF,   /* the hand-off to the submit worker */
 	BENCH_BN_DEFERRED,  /* the deferral to the completion worker */
 	BENCH_BN_HANDLER,   /* the interrupt handler's own work */
+	BENCH_BN_GRANTS,    /* the backend's grant map, unmap and copy */
 };
 
 struct bench_verdict_in {
@@ -57,6 +58,13 @@ struct bench_verdict_in {
 	double worker_sleeps;	      /* of the submit worker */
 	double responses_per_dpc;     /* deferred: responses per batch */
 	double dpc_sleeps;	      /* of the deferred worker */
+	/*
+	 * Grants: the configured CPU their operations cost per I/O, and the
+	 * share of the backend threads' time that is.
+	 */
+	double grant_ns_per_io, grant_busy;
+	double grant_maps_per_io, grant_calls_per_io;
+	int grants_persistent; /* --grants=persistent */
 };
 
 /*

@@ -84,6 +84,16 @@ static void backend_bound(struct bench_verdict_in *in)
 	in->stage_mean_ns[SIM_STAGE_BACKEND] = 700000;
 }
 
+/* 600 of the 700 us backend stage are grant maps: the grants' verdict. */
+static void grant_bound(struct bench_verdict_in *in)
+{
+	backend_bound(in);
+	in->grant_ns_per_io = 600000;
+	in->grant_busy = 0.9;
+	in->grant_maps_per_io = 1;
+	in->grant_calls_per_io = 2;
+}
+
 static void coalesced(struct bench_verdict_in *in)
 {
 	no_cap(in);
@@ -207,6 +217,7 @@ static void test_each_rule(void)
 		{ device_bound, BENCH_BN_TARGET, "98% of the latency" },
 		{ kick_bound, BENCH_BN_RING, "latency 500.0 us" },
 		{ backend_bound, BENCH_BN_BACKEND, "88%" },
+		{ grant_bound, BENCH_BN_GRANTS, "90% of its time on grant" },
 		{ coalesced, BENCH_BN_RESPONSE, "held for 16 responses" },
 		{ irq_bound, BENCH_BN_RESPONSE, "frontend wake-ups" },
 		{ dispatch_bound, BENCH_BN_QUEUE, "no cap or ring stall" },
