@@ -35,6 +35,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim/engine.h"
 #include "sim/engine_internal.h"
@@ -294,14 +295,24 @@ static void wait_for_port(const struct engine *e, struct evtchn_port *port,
 	wait_for(e, &port, 1, extra_fd, recheck, arg, limit_ns, idle_ns);
 }
 
-static void setup_thread(const struct engine *e, const char *name, int cpu)
+/*
+ * Names the calling thread and pins it to CPU @base + @k (wrapping at the
+ * CPUs online), so that queue k's threads spread from @base; -1: not
+ * pinned.
+ */
+static void setup_thread(const struct engine *e, const char *name, int base,
+			 unsigned int k)
 {
 	pthread_setname_np(pthread_self(), name);
-	if (cpu >= 0) {
+	if (base >= 0) {
+		long online = sysconf(_SC_NPROCESSORS_ONLN);
+		long cpu = base + (long)k;
 		cpu_set_t set;
 
+		if (k && online > 0)
+			cpu %= online;
 		CPU_ZERO(&set);
-		CPU_SET(cpu, &set);
+		CPU_SET((int)cpu, &set);
 		/* Best effort: an absent CPU leaves the thread unpinned. */
 		pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
 	}
@@ -387,7 +398,7 @@ static void *frontend_thread(void *arg)
 
 	thread_name(e, "blkring-front", "blkring-fe", v->lanes[0]->idx, name,
 		    sizeof(name));
-	setup_thread(e, name, cfg->frontend_cpu);
+	setup_thread(e, name, cfg->frontend_cpu, (unsigned int)(v - e->vcpus));
 	for (unsigned int i = 0; i < v->n; i++)
 		ports[i] = &v->lanes[i]->irq;
 	for (;;) {
@@ -502,7 +513,8 @@ static void *submit_worker_thread(void *arg)
 
 	thread_name(e, "blkring-fe-sub", "blkring-sub", l->idx, name,
 		    sizeof(name));
-	setup_thread(e, name, e->cfg->frontend_cpu);
+	setup_thread(e, name, e->cfg->frontend_cpu,
+		     (unsigned int)(l->v - e->vcpus));
 	while (!lane_done(l)) {
 		uint64_t before = frontend_completions(l->fe);
 
@@ -530,7 +542,8 @@ static void *dpc_thread(void *arg)
 
 	thread_name(e, "blkring-fe-dpc", "blkring-dpc", l->idx, name,
 		    sizeof(name));
-	setup_thread(e, name, e->cfg->frontend_cpu);
+	setup_thread(e, name, e->cfg->frontend_cpu,
+		     (unsigned int)(l->v - e->vcpus));
 	while (!lane_done(l)) {
 		uint64_t before = frontend_completions(l->fe);
 
@@ -562,7 +575,7 @@ static void *backend_thread(void *arg)
 
 	thread_name(e, "blkring-back", "blkring-be", l->idx, name,
 		    sizeof(name));
-	setup_thread(e, name, e->cfg->backend_cpu);
+	setup_thread(e, name, e->cfg->backend_cpu, l->idx);
 	for (;;) {
 		struct backend_stats st;
 		unsigned int did;

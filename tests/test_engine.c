@@ -9,6 +9,8 @@
  * The single-lane engine is tested in test_frontend_backend.c.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +179,7 @@ static int suite_tmp_cleanup(void)
 /* What one lane completed, from its own callback context. */
 struct tally {
 	uint64_t ok, failed, lat_sum_ns, stage_mismatches;
+	cpu_set_t cpus; /* the completing thread's, at the last completion */
 };
 
 static void tally_complete(void *ctx, const struct frontend_completion *c)
@@ -189,6 +192,7 @@ static void tally_complete(void *ctx, const struct frontend_completion *c)
 	else
 		t->failed++;
 	t->lat_sum_ns += c->complete_ns - c->submit_ns;
+	pthread_getaffinity_np(pthread_self(), sizeof(t->cpus), &t->cpus);
 	for (int i = 0; i < SIM_STAGES; i++)
 		sum += c->stage_ns[i];
 	if (c->ok)
@@ -378,6 +382,37 @@ static void test_queues_policies(void)
 }
 
 /*
+ * --frontend-cpu with queues: queue k's frontend thread runs on CPU
+ * base + k, wrapping at the CPUs online.
+ */
+static void test_queues_pinned(void)
+{
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+	struct engine_config cfg;
+	cpu_set_t allowed;
+
+	/* Pinning is best effort: a CPU this process may not use is not. */
+	CU_ASSERT_EQUAL_FATAL(sched_getaffinity(0, sizeof(allowed), &allowed),
+			      0);
+	for (long k = 0; k < 3; k++)
+		if (!CPU_ISSET((int)(k % online), &allowed)) {
+			cu_skip("CPUs 0-2 (wrapped) are not all allowed here");
+			return;
+		}
+	engine_cfg(&cfg, "null", EVTCHN_WAIT_SLEEP);
+	cfg.queues = 3;
+	cfg.frontend_cpu = 0;
+	cfg.backend_cpu = 0;
+	cfg.workload.io_limit_bytes = 3000 * 4096ull;
+	if (run_lanes(&cfg))
+		return;
+	for (unsigned int q = 0; q < cfg.queues; q++) {
+		CU_ASSERT_EQUAL(CPU_COUNT(&tallies[q].cpus), 1);
+		CU_ASSERT(CPU_ISSET((int)(q % online), &tallies[q].cpus));
+	}
+}
+
+/*
  * Devices on one frontend thread: on a shared line every device's filter
  * runs on every line interrupt; claimed + spurious = filter runs; each
  * claim is one handler run.  On own lines no filter runs.
@@ -560,6 +595,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_queues_null);
 	CU_ADD_TEST(s, test_queues_verify_file);
 	CU_ADD_TEST(s, test_queues_policies);
+	CU_ADD_TEST(s, test_queues_pinned);
 	CU_ADD_TEST(s, test_devices_lines);
 	CU_ADD_TEST(s, test_devices_latency);
 	CU_ADD_TEST(s, test_jobs);
