@@ -86,6 +86,7 @@ struct vcpu {
 	atomic_bool done; /* the thread has left */
 	/* Written by the thread before it exits, read after join. */
 	uint64_t cpu_ns, end_ns;
+	uint64_t sleeps; /* waits for an interrupt that slept */
 	bool interrupted, drain_timeout, stuck;
 };
 
@@ -212,9 +213,10 @@ static bool busypolling(const struct evtchn_config *ec, uint64_t *idle_ns,
  * @limit_ns.  @extra_fd (or -1) is a target completion fd to wake on as
  * well; @recheck (or NULL), called after the fd is cleared and before
  * sleeping, returns true if work turned up.  *@idle_ns is the calling
- * thread's idle-spell start (see busypolling()).
+ * thread's idle-spell start (see busypolling()).  Returns true if the
+ * thread slept waiting for a notification (not for a due time).
  */
-static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
+static bool wait_for(const struct engine *e, struct evtchn_port *const *ports,
 		     unsigned int n, int extra_fd, bool (*recheck)(void *),
 		     void *arg, uint64_t limit_ns, uint64_t *idle_ns)
 {
@@ -229,7 +231,7 @@ static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
 	if (ec->wait == EVTCHN_WAIT_SPIN || ec->notify == EVTCHN_NOTIFY_POLL ||
 	    now >= limit_ns) {
 		cpu_relax();
-		return;
+		return false;
 	}
 	/*
 	 * Busy-polling gives the CPU up to a runnable thread, as NAPI's
@@ -238,7 +240,7 @@ static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
 	 */
 	if (busypolling(ec, idle_ns, now)) {
 		sched_yield();
-		return;
+		return false;
 	}
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t d = evtchn_due_ns(ports[i]);
@@ -257,7 +259,7 @@ static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
 		} else if (due > now) {
 			sleep_ports_until(ports, n, due);
 		}
-		return;
+		return false;
 	}
 	/* Every port announces the sleep; one found pending cancels it. */
 	for (unsigned int i = 0; i < n; i++) {
@@ -283,9 +285,11 @@ static void wait_for(const struct engine *e, struct evtchn_port *const *ports,
 			ts.tv_nsec = (long)(timeout % 1000000000ull);
 			ppoll(fds, nfds, &ts, NULL);
 		}
+		asleep = !work;
 	}
 	for (unsigned int i = 0; i < n; i++)
 		evtchn_sleep_end(ports[i]);
+	return asleep;
 }
 
 static void wait_for_port(const struct engine *e, struct evtchn_port *port,
@@ -467,8 +471,9 @@ static void *frontend_thread(void *arg)
 			}
 			limit = due - cfg->evtchn.hybrid_margin_ns;
 		}
-		wait_for(e, ports, v->n, -1, e->gated ? frontend_recheck : NULL,
-			 v, limit, &idle_ns);
+		v->sleeps += wait_for(e, ports, v->n, -1,
+				      e->gated ? frontend_recheck : NULL, v,
+				      limit, &idle_ns);
 	}
 	v->end_ns = mono_ns();
 	v->cpu_ns = thread_cpu_ns();
@@ -1386,6 +1391,8 @@ static void sum_gate(struct gate_stats *t, const struct gate_stats *s)
 /* The lanes' and vCPUs' counters, per lane and summed. */
 static void collect(struct engine *e, struct engine_result *res)
 {
+	uint64_t thread_sleeps = 0;
+
 	res->nr_lanes = e->nr_lanes;
 	res->nr_fe_threads = e->nr_vcpus;
 	for (unsigned int i = 0; i < e->nr_lanes; i++) {
@@ -1430,7 +1437,14 @@ static void collect(struct engine *e, struct engine_result *res)
 		res->stuck |= v->stuck;
 		res->line.interrupts += v->line.st.interrupts;
 		res->line.unclaimed += v->line.st.unclaimed;
+		thread_sleeps += v->sleeps;
 	}
+	/*
+	 * Each device's port counts the sleeps of the one frontend thread
+	 * that serves them all: the total is the thread's.
+	 */
+	if (e->cfg->devices > 1)
+		res->irq.sleeps = thread_sleeps;
 	res->disk_bytes = e->disk_bytes;
 }
 

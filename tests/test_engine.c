@@ -454,6 +454,12 @@ static void test_devices_lines(void)
 				CU_ASSERT_EQUAL(s->claimed,
 						res.lanes[i].fe.irqs);
 				claimed += s->claimed;
+				/*
+				 * The one thread slept only when every
+				 * device's port announced the sleep.
+				 */
+				CU_ASSERT(res.irq.sleeps <=
+					  res.lanes[i].irq.sleeps);
 			}
 			CU_ASSERT(res.line.interrupts > 0);
 			if (!shared)
