@@ -1409,9 +1409,12 @@ static void collect(struct engine *e, struct engine_result *res)
 int engine_run(const struct engine_config *cfg, struct engine_result *res,
 	       char *why, size_t why_len)
 {
+	struct engine_hostile *hr = NULL;
+	struct engine_hostile_result hostile = { 0 };
 	struct engine *e;
 	unsigned int up = 0;
-	int rc;
+	char hwhy[256];
+	int rc, hrc;
 
 	memset(res, 0, sizeof(*res));
 	/* A few KiB per lane: on the heap, not the caller's stack. */
@@ -1450,6 +1453,11 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 		goto out_fini;
 	}
 
+	rc = engine__hostile_start(cfg, &e->clock, e->disk_bytes, &hr, why,
+				   why_len);
+	if (rc)
+		goto out_fini;
+
 	res->start_ns = mono_ns();
 	e->deadline_ns = cfg->runtime_ns ? res->start_ns + cfg->runtime_ns :
 					   UINT64_MAX;
@@ -1458,8 +1466,17 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 	if (rc)
 		atomic_store(&e->be_dead, true);
 	stop_threads(e);
-	if (rc == 0)
+	/* The hostile ring goes on until its mutations are applied. */
+	engine__hostile_good_done(hr);
+	hrc = engine__hostile_stop(hr, rc != 0, &hostile, hwhy, sizeof(hwhy));
+	if (rc == 0) {
 		collect(e, res);
+		res->hostile = hostile;
+	}
+	if (rc == 0 && hrc) {
+		snprintf(why, why_len, "%s", hwhy);
+		rc = hrc;
+	}
 
 out_fini:
 	while (up-- > 0)
