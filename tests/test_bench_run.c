@@ -84,6 +84,9 @@ static void test_bad_invocations(void)
 		{ "--queues=2", "--read_iolog=none.log", "--target=null" },
 		{ "--queues=4", "--size=8k", "--target=null",
 		  "--runtime=10ms" },
+		{ "--hostile=5", "--engine=virtual", "--target=null" },
+		{ "--hostile-fatal=1001" },
+		{ "--hostile=-1" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -191,6 +194,56 @@ static void test_policies(void)
 			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
 		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
 	}
+	free(text);
+}
+
+/*
+ * A hostile ring beside the run: the report counts its mutations and
+ * its answers, the run's own I/O is conserved, nothing is left
+ * unanswered, and the text says so.
+ */
+static void test_hostile_ring(void)
+{
+	static const char *const expect[] = {
+		"\"hostile_mutations\": 20000,", "\"hostile_inflight\": 0,",
+		"\"conserved\": true",		 "\"hostile\": \"20000\"",
+		"\"hostile_kind_rewrite\": ",	 "\"hostile_error\": ",
+	};
+	char out[128];
+	const char *args[] = { "--target=null",
+			       "--io_size=4000k",
+			       "--runtime=0",
+			       "--wait=sleep",
+			       "--hostile=20000",
+			       "--output-format=json",
+			       out,
+			       NULL };
+	const char *text_args[] = { "--target=null",
+				    "--io_size=400k",
+				    "--runtime=0",
+				    "--wait=sleep",
+				    "--hostile=2000",
+				    out,
+				    NULL };
+	char *text;
+
+	snprintf(out, sizeof(out), "--output=%s/hostile.json", tmpdir);
+	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
+	text = slurp(out + strlen("--output="));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
+		if (!strstr(text, expect[k]))
+			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
+	}
+	free(text);
+
+	snprintf(out, sizeof(out), "--output=%s/hostile.txt", tmpdir);
+	CU_ASSERT_EQUAL(run(text_args), BENCH_EXIT_OK);
+	text = slurp(out + strlen("--output="));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "hostile ring: 2000 mutations"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, " 0 left unanswered"));
 	free(text);
 }
 
@@ -345,5 +398,6 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_backend_policies);
 	CU_ADD_TEST(s, test_lanes);
 	CU_ADD_TEST(s, test_uring_file);
+	CU_ADD_TEST(s, test_hostile_ring);
 	return 0;
 }
