@@ -479,6 +479,7 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "fault_ios", (double)res->fault.ios);
 	put(ms, "fault_injected", (double)res->fault.injected);
 	put(ms, "fault_stalled", (double)res->fault.stalled);
+	put(ms, "fault_backend_stopped", (double)res->fault.stopped);
 	put(ms, "backend_retries", (double)res->be.retries);
 	put(ms, "backend_io_errors", (double)res->be.io_errors);
 	/* Think time: taken before issue, so in no latency. */
@@ -488,6 +489,25 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "think_wait_mean_ns",
 	    ratio((double)res->fe.think_wait_ns, (double)res->fe.think_ios));
 	put_hostile(ms, &res->hostile);
+}
+
+const char *bench_report_stuck_stage(const struct engine_result *res)
+{
+	const struct frontend_stats *fe = &res->fe;
+	const struct backend_stats *be = &res->be;
+
+	if (!res->drain_timeout)
+		return "";
+	/* A backend thread that stopped holds whatever it had. */
+	if (res->fault.stopped)
+		return "backend";
+	if (be->inflight)
+		return "target";
+	if (fe->ring_requests > be->requests)
+		return "ring";
+	if (be->responses > fe->responses)
+		return "response";
+	return "queue";
 }
 
 bool bench_report_conserved(const struct engine_result *res)
@@ -659,6 +679,8 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 	json_write_string(out, res->be.error);
 	fprintf(out, ",\n  \"hostile_error\": ");
 	json_write_string(out, res->hostile.last_stop);
+	fprintf(out, ",\n  \"stuck_stage\": ");
+	json_write_string(out, bench_report_stuck_stage(res));
 	fprintf(out, "\n}\n");
 }
 
@@ -950,14 +972,14 @@ static void text_stuck(FILE *out, const struct engine_result *res)
 		"  %u I/Os still in flight when the run ended (%s): %" PRIu64
 		" ring requests not taken by the backend, %u at the "
 		"target (%" PRIu64 " held by --fault=stall), %" PRIu64
-		" answered but not completed: stuck in the %s stage\n",
+		" answered but not completed: stuck in the %s stage%s\n",
 		fe->inflight,
 		res->stuck ? "the watchdog saw no progress" : "drain timeout",
 		on_ring, be->inflight, res->fault.stalled, answered,
-		be->inflight ? "target" :
-		on_ring	     ? "ring" :
-		answered     ? "response" :
-			       "queue");
+		bench_report_stuck_stage(res),
+		res->fault.stopped ? " (its thread stopped responding: "
+				     "--fault=backend-stop)" :
+				     "");
 }
 
 /* The hostile ring: what it did, what its backend answered. */

@@ -277,6 +277,15 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->backend_retries = cfg->backend_retries;
 	ec->drain_timeout_ns = cfg->drain_timeout_ns;
 	ec->watchdog_ns = cfg->watchdog_ns;
+	if ((cfg->fault == FAULT_STALL || cfg->fault == FAULT_BACKEND_STOP) &&
+	    !cfg->watchdog_ns && !cfg->runtime_ns) {
+		snprintf(err, err_len,
+			 "--fault=%s with --watchdog=0 and --runtime=0: "
+			 "nothing would end the run (give a --watchdog or a "
+			 "--runtime)",
+			 fault_kind_name((enum fault_kind)cfg->fault));
+		return -EINVAL;
+	}
 	ec->hostile_mutations = cfg->hostile;
 	ec->hostile_fatal_per_mille = cfg->hostile_fatal;
 	ec->hostile_seed = cfg->seed ^ 0x4057113ull; /* its own sequence */

@@ -572,6 +572,17 @@ static void *backend_thread(void *arg)
 			backend_kick(l->be);
 		did = backend_consume(l->be) + backend_reap(l->be);
 		backend_tick(l->be);
+		if (l->fault && fault_backend_stopped(l->fault)) {
+			/*
+			 * --fault=backend-stop: this thread stops serving
+			 * the ring (no requests taken, no completions
+			 * reaped, no responses) until the frontend leaves,
+			 * which the watchdog or the drain timeout makes it.
+			 */
+			while (!lane_done(l))
+				sleep_until(mono_ns() + SLEEP_CAP_NS / 10);
+			break;
+		}
 		backend_stats(l->be, &st);
 		if (st.dead) {
 			atomic_store_explicit(&e->be_dead, true,
@@ -898,6 +909,7 @@ void engine__sum_fault(struct fault_stats *sum, const struct fault *f)
 	sum->ios += st.ios;
 	sum->injected += st.injected;
 	sum->stalled += st.stalled;
+	sum->stopped += st.stopped;
 }
 
 /* Starts lane @l's actors, wired to what the lane owns. */

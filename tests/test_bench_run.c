@@ -87,6 +87,9 @@ static void test_bad_invocations(void)
 		{ "--hostile=5", "--engine=virtual", "--target=null" },
 		{ "--hostile-fatal=1001" },
 		{ "--hostile=-1" },
+		{ "--fault=backend-stop", "--engine=virtual", "--target=null" },
+		{ "--fault=stall", "--watchdog=0", "--runtime=0",
+		  "--target=null" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -247,6 +250,43 @@ static void test_hostile_ring(void)
 	free(text);
 }
 
+/*
+ * A backend thread that stops responding: the watchdog ends the run, the
+ * report names the backend stage, and the run fails (exit 1).
+ */
+static void test_backend_stop(void)
+{
+	static const char *const expect[] = {
+		"\"stuck\": true",
+		"\"stuck_stage\": \"backend\"",
+		"\"fault_backend_stopped\": 1,",
+		"\"conserved\": false",
+	};
+	char out[128];
+	const char *args[] = { "--target=null",
+			       "--io_size=4000k",
+			       "--runtime=0",
+			       "--wait=sleep",
+			       "--fault=backend-stop",
+			       "--fault-ppm=1000",
+			       "--watchdog=100ms",
+			       "--output-format=json",
+			       out,
+			       NULL };
+	char *text;
+
+	snprintf(out, sizeof(out), "--output=%s/backend-stop.json", tmpdir);
+	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_FAILED);
+	text = slurp(out + strlen("--output="));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
+		if (!strstr(text, expect[k]))
+			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
+	}
+	free(text);
+}
+
 /* The backend's policies: the grant counters in the report. */
 static void test_backend_policies(void)
 {
@@ -399,5 +439,6 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_lanes);
 	CU_ADD_TEST(s, test_uring_file);
 	CU_ADD_TEST(s, test_hostile_ring);
+	CU_ADD_TEST(s, test_backend_stop);
 	return 0;
 }
