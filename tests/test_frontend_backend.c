@@ -304,6 +304,15 @@ static void test_backend_prod_behind_consumer(void)
 	CU_ASSERT_EQUAL(st.requests, 3);
 	CU_ASSERT_EQUAL(st.inflight, 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(st.error, "moved the request producer"));
+	/* The target first: its held I/Os point into the backend. */
+	ops->fini(f);
+	r.target = target_find("null");
+	CU_ASSERT_EQUAL_FATAL(
+		target_open(r.target,
+			    &(struct target_config){
+				    .size_bytes = RIG_DISK_BYTES, .depth = 32 },
+			    &r.target_state, NULL, 0),
+		0);
 	rig_fini(&r);
 }
 
