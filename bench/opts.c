@@ -55,9 +55,9 @@ static const char *const grants_values[] = { "static", "map", "copy",
 static const char *const respond_values[] = { "each", "batch", NULL };
 static const char *const irq_line_values[] = { "own", "shared", NULL };
 /* In the order of enum fault_kind (sim/fault.h). */
-static const char *const fault_values[] = { "none",   "eio",   "short",
-					    "eagain", "stall", "nospace",
-					    NULL };
+static const char *const fault_values[] = { "none",	    "eio",   "short",
+					    "eagain",	    "stall", "nospace",
+					    "backend-stop", NULL };
 static const char *const rate_process_values[] = { "linear", "poisson", NULL };
 static const char *const verify_values[] = { "0|none", "pattern", NULL };
 static const char *const trace_format_values[] = { "auto", "iolog", "blkparse",
@@ -549,7 +549,7 @@ static const struct bench_opt bench_opts[] = {
 		FIELD(fault),
 		.def = "none",
 		.values = fault_values,
-		.help = "Fault injected into the target: error, short, -EAGAIN, hang, disk full.",
+		.help = "Fault injected: I/O error, short, -EAGAIN, hang, disk full; backend hang.",
 	},
 	{
 		.name = "fault-ppm",
@@ -604,6 +604,24 @@ static const struct bench_opt bench_opts[] = {
 		.min = 0,
 		.max = 3600000000000ull,
 		.help = "End the run as stuck when no I/O is issued or completes this long; 0 off.",
+	},
+	{
+		.name = "hostile",
+		.type = BENCH_OPT_UINT,
+		FIELD(hostile),
+		.def = "0",
+		.min = 0,
+		.max = 1000000000000ull,
+		.help = "Mutations of a hostile guest on a second ring beside the run; 0 none.",
+	},
+	{
+		.name = "hostile-fatal",
+		.type = BENCH_OPT_UINT,
+		FIELD(hostile_fatal),
+		.def = "1",
+		.min = 0,
+		.max = 1000,
+		.help = "Of every 1000 --hostile mutations, how many are ring-stopping moves.",
 	},
 	{
 		.name = "offset",

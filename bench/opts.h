@@ -234,6 +234,8 @@ struct bench_config {
 	unsigned int backend_retries; /* -EAGAIN resubmissions per I/O */
 	uint64_t drain_timeout_ns;    /* wait for I/O in flight at the end */
 	uint64_t watchdog_ns;	      /* no progress this long: stuck */
+	uint64_t hostile;	      /* hostile ring's mutations; 0: none */
+	unsigned int hostile_fatal;   /* of 1000, ring-stopping moves */
 
 	/* The backend's policies: grants (docs/grants.md), budget, responses. */
 	unsigned int grants;		    /* enum bench_grants */

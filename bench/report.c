@@ -281,6 +281,37 @@ static void compute_lane(struct metrics *ms, const struct engine_result *res,
 }
 
 /*
+ * The hostile ring (--hostile, docs/hardening.md): its mutations, by kind,
+ * and what its backend made of them; all 0 without one.
+ */
+static void put_hostile(struct metrics *ms,
+			const struct engine_hostile_result *h)
+{
+	static char kind_names[HOSTILE_NR][48];
+
+	put(ms, "hostile_mutations", (double)h->mutations);
+	put(ms, "hostile_mutations_during_run", (double)h->during_run);
+	put(ms, "hostile_requests", (double)h->requests);
+	put(ms, "hostile_bad_requests", (double)h->bad_requests);
+	put(ms, "hostile_unsupported", (double)h->unsupported);
+	put(ms, "hostile_responses", (double)h->responses);
+	put(ms, "hostile_io_errors", (double)h->io_errors);
+	put(ms, "hostile_inflight", (double)h->inflight);
+	put(ms, "hostile_ring_stops", (double)h->ring_stops);
+	put(ms, "hostile_reconnects", (double)h->reconnects);
+	for (int k = 0; k < HOSTILE_NR; k++) {
+		char *p = kind_names[k];
+
+		snprintf(p, sizeof(kind_names[k]), "hostile_kind_%s",
+			 hostile_kind_name((enum hostile_kind)k));
+		for (; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		put(ms, kind_names[k], (double)h->by_kind[k]);
+	}
+}
+
+/*
  * The lanes in total: how many, the balance between them, and the
  * interrupt line.  Neutral (one lane, own line): 1, 1 and zeros.
  */
@@ -449,6 +480,7 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	put(ms, "fault_ios", (double)res->fault.ios);
 	put(ms, "fault_injected", (double)res->fault.injected);
 	put(ms, "fault_stalled", (double)res->fault.stalled);
+	put(ms, "fault_backend_stopped", (double)res->fault.stopped);
 	put(ms, "backend_retries", (double)res->be.retries);
 	put(ms, "backend_io_errors", (double)res->be.io_errors);
 	/* Think time: taken before issue, so in no latency. */
@@ -457,6 +489,26 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	    ratio((double)res->fe.think_spin_ns, (double)res->fe.think_ios));
 	put(ms, "think_wait_mean_ns",
 	    ratio((double)res->fe.think_wait_ns, (double)res->fe.think_ios));
+	put_hostile(ms, &res->hostile);
+}
+
+const char *bench_report_stuck_stage(const struct engine_result *res)
+{
+	const struct frontend_stats *fe = &res->fe;
+	const struct backend_stats *be = &res->be;
+
+	if (!res->drain_timeout)
+		return "";
+	/* A backend thread that stopped holds whatever it had. */
+	if (res->fault.stopped)
+		return "backend";
+	if (be->inflight)
+		return "target";
+	if (fe->ring_requests > be->requests)
+		return "ring";
+	if (be->responses > fe->responses)
+		return "response";
+	return "queue";
 }
 
 bool bench_report_conserved(const struct engine_result *res)
@@ -744,6 +796,10 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 	json_write_string(out, res->fe.disabled ? res->fe.error : "");
 	fprintf(out, ",\n  \"backend_error\": ");
 	json_write_string(out, res->be.error);
+	fprintf(out, ",\n  \"hostile_error\": ");
+	json_write_string(out, res->hostile.last_stop);
+	fprintf(out, ",\n  \"stuck_stage\": ");
+	json_write_string(out, bench_report_stuck_stage(res));
 	report_json_mix(out, cfg, res, rec);
 	fprintf(out, "\n}\n");
 }
@@ -1036,14 +1092,34 @@ static void text_stuck(FILE *out, const struct engine_result *res)
 		"  %u I/Os still in flight when the run ended (%s): %" PRIu64
 		" ring requests not taken by the backend, %u at the "
 		"target (%" PRIu64 " held by --fault=stall), %" PRIu64
-		" answered but not completed: stuck in the %s stage\n",
+		" answered but not completed: stuck in the %s stage%s\n",
 		fe->inflight,
 		res->stuck ? "the watchdog saw no progress" : "drain timeout",
 		on_ring, be->inflight, res->fault.stalled, answered,
-		be->inflight ? "target" :
-		on_ring	     ? "ring" :
-		answered     ? "response" :
-			       "queue");
+		bench_report_stuck_stage(res),
+		res->fault.stopped ? " (its thread stopped responding: "
+				     "--fault=backend-stop)" :
+				     "");
+}
+
+/* The hostile ring: what it did, what its backend answered. */
+static void text_hostile(FILE *out, const struct engine_hostile_result *h)
+{
+	fprintf(out,
+		"  hostile ring: %" PRIu64 " mutations (%" PRIu64
+		" while the run's I/O flowed):",
+		h->mutations, h->during_run);
+	for (int k = 0; k < HOSTILE_NR; k++)
+		fprintf(out, "%s %s %" PRIu64, k ? "," : "",
+			hostile_kind_name((enum hostile_kind)k), h->by_kind[k]);
+	fprintf(out,
+		"\n    its backend (read-only): %" PRIu64 " requests, %" PRIu64
+		" answered with an error, %" PRIu64 " unsupported, %" PRIu64
+		" answered in all, %" PRIu64 " left unanswered; %" PRIu64
+		" rings stopped, %" PRIu64 " reconnected%s%s\n",
+		h->requests, h->bad_requests, h->unsupported, h->responses,
+		h->requests - h->responses + h->inflight, h->ring_stops,
+		h->reconnects, h->last_stop[0] ? "; last: " : "", h->last_stop);
 }
 
 static void opt(FILE *out, const struct bench_config *cfg, const char *name)
@@ -1244,6 +1320,8 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 	if (fe->verify_errors)
 		fprintf(out, "  verify: %" PRIu64 " bytes read back wrong\n",
 			fe->verify_errors);
+	if (res->hostile.on)
+		text_hostile(out, &res->hostile);
 	if (res->drain_timeout)
 		text_stuck(out, res);
 	{

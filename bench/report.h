@@ -76,6 +76,13 @@ void bench_report(FILE *out, const struct bench_config *cfg,
 		  int64_t started);
 
 /*
+ * Where the I/O still in flight at the end of @res is stuck: "backend"
+ * (its thread stopped: --fault=backend-stop), "target", "ring",
+ * "response" or "queue"; "" when the run drained.  Any thread.
+ */
+const char *bench_report_stuck_stage(const struct engine_result *res);
+
+/*
  * True if the run is trustworthy: every I/O accounted (issued = completed
  * + failed, none in flight), the device not disabled and the backend ring
  * not stopped.  A report still says what happened when it is false.

@@ -277,6 +277,18 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->backend_retries = cfg->backend_retries;
 	ec->drain_timeout_ns = cfg->drain_timeout_ns;
 	ec->watchdog_ns = cfg->watchdog_ns;
+	if ((cfg->fault == FAULT_STALL || cfg->fault == FAULT_BACKEND_STOP) &&
+	    !cfg->watchdog_ns && !cfg->runtime_ns) {
+		snprintf(err, err_len,
+			 "--fault=%s with --watchdog=0 and --runtime=0: "
+			 "nothing would end the run (give a --watchdog or a "
+			 "--runtime)",
+			 fault_kind_name((enum fault_kind)cfg->fault));
+		return -EINVAL;
+	}
+	ec->hostile_mutations = cfg->hostile;
+	ec->hostile_fatal_per_mille = cfg->hostile_fatal;
+	ec->hostile_seed = cfg->seed ^ 0x4057113ull; /* its own sequence */
 	ec->backend_max_indirect = cfg->backend_max_indirect;
 	if (cfg->irq_coalesce > 1 && !cfg->irq_coalesce_ns) {
 		snprintf(err, err_len,
@@ -800,6 +812,12 @@ static int run_group(const struct bench_config *cfg_in,
 		fprintf(stderr, "blkring run: I/O lost or the device failed: "
 				"see the conservation line\n");
 		return worse(status, BENCH_EXIT_FAILED);
+	}
+	if (res.hostile.on && (res.hostile.inflight ||
+			       res.hostile.responses != res.hostile.requests)) {
+		fprintf(stderr, "blkring run: hostile ring: requests left "
+				"unanswered: see the hostile ring line\n");
+		status = worse(status, BENCH_EXIT_FAILED);
 	}
 	if (res.fe.verify_errors) {
 		fprintf(stderr,

@@ -761,6 +761,22 @@ unsigned int backend_consume(struct backend *be)
 				 rp, be->ring.rsp_prod_pvt, be->ring.nr_ents);
 			return n;
 		}
+		/*
+		 * Behind what this backend has already consumed (but not
+		 * behind its responses): Linux blkback walks the ~2^32 stale
+		 * slots to catch up, each answered at once so that the
+		 * consumer check never stops it; a thread lost for minutes.
+		 * blkring stops the ring instead.
+		 */
+		if ((RING_IDX)(rp - be->ring.req_cons) > be->ring.nr_ents) {
+			be->st.dead = true;
+			snprintf(be->st.error, sizeof(be->st.error),
+				 "frontend moved the request producer back "
+				 "(producer %u, %u consumed): halting ring "
+				 "processing",
+				 rp, be->ring.req_cons);
+			return n;
+		}
 		be->st.passes++;
 		/* After the snapshot: nothing consumed now was put later. */
 		be->pass_ns = sim_now(be->cfg.clock);

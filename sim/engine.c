@@ -590,6 +590,17 @@ static void *backend_thread(void *arg)
 			backend_kick(l->be);
 		did = backend_consume(l->be) + backend_reap(l->be);
 		backend_tick(l->be);
+		if (l->fault && fault_backend_stopped(l->fault)) {
+			/*
+			 * --fault=backend-stop: this thread stops serving
+			 * the ring (no requests taken, no completions
+			 * reaped, no responses) until the frontend leaves,
+			 * which the watchdog or the drain timeout makes it.
+			 */
+			while (!lane_done(l))
+				sleep_until(mono_ns() + SLEEP_CAP_NS / 10);
+			break;
+		}
 		backend_stats(l->be, &st);
 		if (st.dead) {
 			atomic_store_explicit(&e->be_dead, true,
@@ -916,6 +927,7 @@ void engine__sum_fault(struct fault_stats *sum, const struct fault *f)
 	sum->ios += st.ios;
 	sum->injected += st.injected;
 	sum->stalled += st.stalled;
+	sum->stopped += st.stopped;
 }
 
 /* Starts lane @l's actors, wired to what the lane owns. */
@@ -1451,9 +1463,12 @@ static void collect(struct engine *e, struct engine_result *res)
 int engine_run(const struct engine_config *cfg, struct engine_result *res,
 	       char *why, size_t why_len)
 {
+	struct engine_hostile *hr = NULL;
+	struct engine_hostile_result hostile = { 0 };
 	struct engine *e;
 	unsigned int up = 0;
-	int rc;
+	char hwhy[256];
+	int rc, hrc;
 
 	memset(res, 0, sizeof(*res));
 	/* A few KiB per lane: on the heap, not the caller's stack. */
@@ -1492,6 +1507,11 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 		goto out_fini;
 	}
 
+	rc = engine__hostile_start(cfg, &e->clock, e->disk_bytes, &hr, why,
+				   why_len);
+	if (rc)
+		goto out_fini;
+
 	res->start_ns = mono_ns();
 	e->deadline_ns = cfg->runtime_ns ? res->start_ns + cfg->runtime_ns :
 					   UINT64_MAX;
@@ -1500,8 +1520,17 @@ int engine_run(const struct engine_config *cfg, struct engine_result *res,
 	if (rc)
 		atomic_store(&e->be_dead, true);
 	stop_threads(e);
-	if (rc == 0)
+	/* The hostile ring goes on until its mutations are applied. */
+	engine__hostile_good_done(hr);
+	hrc = engine__hostile_stop(hr, rc != 0, &hostile, hwhy, sizeof(hwhy));
+	if (rc == 0) {
 		collect(e, res);
+		res->hostile = hostile;
+	}
+	if (rc == 0 && hrc) {
+		snprintf(why, why_len, "%s", hwhy);
+		rc = hrc;
+	}
 
 out_fini:
 	while (up-- > 0)

@@ -35,6 +35,7 @@
 #include "sim/evtchn.h"
 #include "sim/fault.h"
 #include "sim/frontend.h"
+#include "sim/hostile.h"
 #include "sim/irqline.h"
 #include "sim/target.h"
 #include "workloads/workload.h"
@@ -123,6 +124,38 @@ struct engine_config {
 	 */
 	struct fault_config fault;
 	unsigned int backend_retries;
+	/*
+	 * A hostile frontend on a second ring beside the run's own
+	 * (docs/hardening.md), with its own backend thread serving the same
+	 * target read-only: this many mutations (all kinds but
+	 * indirect-page), of every 1000 hostile_fatal_per_mille ring-stopping
+	 * ones, drawn from hostile_seed; 0: no hostile ring.  The run ends
+	 * when the good ring is done and every mutation is applied.  The
+	 * thread engine only.
+	 */
+	uint64_t hostile_mutations;
+	unsigned int hostile_fatal_per_mille;
+	uint64_t hostile_seed;
+};
+
+/*
+ * The hostile ring's share of a run, summed over the rings the backend
+ * stopped and the guest reconnected.
+ */
+struct engine_hostile_result {
+	bool on;		      /* a hostile ring ran */
+	uint64_t mutations;	      /* applied */
+	uint64_t by_kind[HOSTILE_NR]; /* of them, per enum hostile_kind */
+	uint64_t during_run;	      /* applied before the good ring ended */
+	uint64_t requests;	      /* copied out by the backend */
+	uint64_t bad_requests;	      /* answered BLKIF_RSP_ERROR unserved */
+	uint64_t unsupported;	      /* answered BLKIF_RSP_EOPNOTSUPP */
+	uint64_t io_errors;	      /* target I/Os that failed */
+	uint64_t responses;	      /* written */
+	uint64_t inflight;	      /* at the target at the end: 0 */
+	uint64_t ring_stops;	      /* rings the backend stopped */
+	uint64_t reconnects;	      /* of them, replaced by a new ring */
+	char last_stop[160];	      /* the backend's reason, the last time */
 };
 
 /* One lane's share of a run (the totals are in struct engine_result). */
@@ -159,6 +192,7 @@ struct engine_result {
 	struct irqline_stats line;  /* the interrupt line(s), summed */
 	struct engine_lane_result lanes[ENGINE_MAX_LANES];
 	struct fault_stats fault; /* what was injected, summed over lanes */
+	struct engine_hostile_result hostile;
 };
 
 /* Fills @cfg with defaults (the target and callback are left unset). */

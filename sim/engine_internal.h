@@ -82,4 +82,29 @@ int engine__start_actors(const struct engine_config *cfg,
 			 const struct engine_wiring *w, struct frontend **fe,
 			 struct backend **be, char *why, size_t why_len);
 
+/*
+ * The thread engine's hostile ring (sim/engine_hostile.c), when
+ * @cfg->hostile_mutations is set: its own ring, grant pages, target
+ * instance of @disk_bytes and two threads, started here.  *@out is NULL
+ * without one.  Returns 0, or -errno with a reason in @why and nothing
+ * left running.
+ */
+struct engine_hostile;
+int engine__hostile_start(const struct engine_config *cfg,
+			  const struct sim_clock *clock, uint64_t disk_bytes,
+			  struct engine_hostile **out, char *why,
+			  size_t why_len);
+
+/* Tells the hostile ring that the good ring's threads have ended. */
+void engine__hostile_good_done(struct engine_hostile *hr);
+
+/*
+ * Waits for the hostile ring to apply its mutations (stops it at once
+ * if @now), fills @res and frees it (nothing if @hr is NULL).  Returns
+ * 0, or -errno with a reason in @why if the guest could not reconnect.
+ */
+int engine__hostile_stop(struct engine_hostile *hr, bool now,
+			 struct engine_hostile_result *res, char *why,
+			 size_t why_len);
+
 #endif

@@ -32,9 +32,13 @@ struct fault {
 };
 
 static const char *const kind_names[FAULT_NR] = {
-	[FAULT_NONE] = "none",	 [FAULT_EIO] = "eio",
-	[FAULT_SHORT] = "short", [FAULT_EAGAIN] = "eagain",
-	[FAULT_STALL] = "stall", [FAULT_NOSPACE] = "nospace",
+	[FAULT_NONE] = "none",
+	[FAULT_EIO] = "eio",
+	[FAULT_SHORT] = "short",
+	[FAULT_EAGAIN] = "eagain",
+	[FAULT_STALL] = "stall",
+	[FAULT_NOSPACE] = "nospace",
+	[FAULT_BACKEND_STOP] = "backend-stop",
 };
 
 const char *fault_kind_name(enum fault_kind k)
@@ -98,7 +102,7 @@ static int fault_submit(void *state, struct target_io *io)
 	int rc;
 
 	f->st.ios++;
-	if (f->cfg.kind == FAULT_NONE || !hit(f, io))
+	if (f->cfg.kind == FAULT_NONE || f->st.stopped || !hit(f, io))
 		goto pass;
 	f->st.injected++;
 	switch (f->cfg.kind) {
@@ -116,6 +120,10 @@ static int fault_submit(void *state, struct target_io *io)
 			return -EBUSY; /* the caller keeps no more in flight */
 		f->stalled[f->st.stalled++] = io;
 		return TARGET_QUEUED;
+	case FAULT_BACKEND_STOP:
+		/* The I/O goes on; the thread that submitted it stops. */
+		f->st.stopped = 1;
+		goto pass;
 	case FAULT_SHORT:
 		rc = f->inner->submit(f->inner_state, io);
 		if (rc == TARGET_DONE) {
@@ -272,6 +280,11 @@ err_free:
 err_nomem:
 	snprintf(why, why_len, "fault injection: out of memory");
 	return -ENOMEM;
+}
+
+bool fault_backend_stopped(const struct fault *f)
+{
+	return f->st.stopped != 0;
 }
 
 void fault_stats(const struct fault *f, struct fault_stats *out)

@@ -23,6 +23,11 @@
  *            closed): a hung device
  *   nospace  a write completes at once with -ENOSPC (a full disk); reads
  *            are not drawn
+ *   backend-stop
+ *            the I/O goes to the device as usual, and the backend's
+ *            thread stops responding from then on (fault_backend_stopped()
+ *            turns true): the thread engine stops serving the ring, so a
+ *            hung backend, not a hung device; the watchdog names it
  *
  * The wrapper's calls come from the backend's thread, like its target's.
  * No allocation, lock or system call per I/O: the stall list is sized at
@@ -31,6 +36,7 @@
 #ifndef BLKRING_SIM_FAULT_H
 #define BLKRING_SIM_FAULT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sim/target.h"
@@ -42,6 +48,7 @@ enum fault_kind {
 	FAULT_EAGAIN,
 	FAULT_STALL,
 	FAULT_NOSPACE,
+	FAULT_BACKEND_STOP,
 	FAULT_NR,
 };
 
@@ -57,6 +64,7 @@ struct fault_stats {
 	uint64_t ios;	   /* I/Os submitted through the wrapper */
 	uint64_t injected; /* of them, hit by the fault */
 	uint64_t stalled;  /* held now (stall) */
+	uint64_t stopped;  /* 1 once backend-stop has hit */
 };
 
 struct fault;
@@ -79,6 +87,12 @@ int fault_create(const struct fault_config *cfg, const struct target_ops *inner,
 
 /* The counters so far.  The backend's thread, or after it has stopped. */
 void fault_stats(const struct fault *f, struct fault_stats *out);
+
+/*
+ * Whether backend-stop has hit: the backend's thread must stop serving
+ * its ring.  The backend's thread.
+ */
+bool fault_backend_stopped(const struct fault *f);
 
 /* "none", "eio", ...; "invalid" past the end. */
 const char *fault_kind_name(enum fault_kind k);

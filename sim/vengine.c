@@ -347,6 +347,18 @@ static int check(const struct engine_config *cfg,
 			 cfg->target->name);
 		return -EINVAL;
 	}
+	if (cfg->fault.kind == FAULT_BACKEND_STOP) {
+		snprintf(why, why_len,
+			 "--fault=backend-stop: stops a backend thread; the "
+			 "virtual engine runs none (use --engine=thread)");
+		return -EINVAL;
+	}
+	if (cfg->hostile_mutations) {
+		snprintf(why, why_len,
+			 "--hostile: the hostile ring races the run on its "
+			 "own threads in real time; use --engine=thread");
+		return -EINVAL;
+	}
 	if (cfg->runtime_ns && !cfg->workload.io_limit_bytes &&
 	    !cfg->workload.trace && !time_passes(cfg, vc)) {
 		snprintf(why, why_len,

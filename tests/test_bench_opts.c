@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 91);
+	CU_ASSERT_EQUAL(count, 93);
 }
 
 static void test_defaults(void)
@@ -628,7 +628,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][91] = {
+	} sets[][93] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -689,6 +689,8 @@ static void test_round_trip(void)
 			{ "backend-retries", "255" },
 			{ "drain-timeout", "1h" },
 			{ "watchdog", "1h" },
+			{ "hostile", "1000000000000" },
+			{ "hostile-fatal", "1000" },
 			{ "offset", "16383p" },
 			{ "norandommap", "1" },
 			{ "bsrange", "512-16m" },
@@ -782,6 +784,8 @@ static void test_round_trip(void)
 			{ "backend-retries", "0" },
 			{ "drain-timeout", "1ms" },
 			{ "watchdog", "0" },
+			{ "hostile", "1" },
+			{ "hostile-fatal", "0" },
 			{ "offset", "512" },
 			{ "norandommap", "0" },
 			{ "bsrange", "" },

@@ -85,6 +85,12 @@ static void test_bad_invocations(void)
 		{ "--queues=2", "--read_iolog=none.log", "--target=null" },
 		{ "--queues=4", "--size=8k", "--target=null",
 		  "--runtime=10ms" },
+		{ "--hostile=5", "--engine=virtual", "--target=null" },
+		{ "--hostile-fatal=1001" },
+		{ "--hostile=-1" },
+		{ "--fault=backend-stop", "--engine=virtual", "--target=null" },
+		{ "--fault=stall", "--watchdog=0", "--runtime=0",
+		  "--target=null" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -248,6 +254,93 @@ static void test_policies(void)
 	free(text);
 }
 
+/*
+ * A hostile ring beside the run: the report counts its mutations and
+ * its answers, the run's own I/O is conserved, nothing is left
+ * unanswered, and the text says so.
+ */
+static void test_hostile_ring(void)
+{
+	static const char *const expect[] = {
+		"\"hostile_mutations\": 20000,", "\"hostile_inflight\": 0,",
+		"\"conserved\": true",		 "\"hostile\": \"20000\"",
+		"\"hostile_kind_rewrite\": ",	 "\"hostile_error\": ",
+	};
+	char out[128];
+	const char *args[] = { "--target=null",
+			       "--io_size=4000k",
+			       "--runtime=0",
+			       "--wait=sleep",
+			       "--hostile=20000",
+			       "--output-format=json",
+			       out,
+			       NULL };
+	const char *text_args[] = { "--target=null",
+				    "--io_size=400k",
+				    "--runtime=0",
+				    "--wait=sleep",
+				    "--hostile=2000",
+				    out,
+				    NULL };
+	char *text;
+
+	snprintf(out, sizeof(out), "--output=%s/hostile.json", tmpdir);
+	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
+	text = slurp(out + strlen("--output="));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
+		if (!strstr(text, expect[k]))
+			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
+	}
+	free(text);
+
+	snprintf(out, sizeof(out), "--output=%s/hostile.txt", tmpdir);
+	CU_ASSERT_EQUAL(run(text_args), BENCH_EXIT_OK);
+	text = slurp(out + strlen("--output="));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "hostile ring: 2000 mutations"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, " 0 left unanswered"));
+	free(text);
+}
+
+/*
+ * A backend thread that stops responding: the watchdog ends the run, the
+ * report names the backend stage, and the run fails (exit 1).
+ */
+static void test_backend_stop(void)
+{
+	static const char *const expect[] = {
+		"\"stuck\": true",
+		"\"stuck_stage\": \"backend\"",
+		"\"fault_backend_stopped\": 1,",
+		"\"conserved\": false",
+	};
+	char out[128];
+	const char *args[] = { "--target=null",
+			       "--io_size=4000k",
+			       "--runtime=0",
+			       "--wait=sleep",
+			       "--fault=backend-stop",
+			       "--fault-ppm=1000",
+			       "--watchdog=100ms",
+			       "--output-format=json",
+			       out,
+			       NULL };
+	char *text;
+
+	snprintf(out, sizeof(out), "--output=%s/backend-stop.json", tmpdir);
+	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_FAILED);
+	text = slurp(out + strlen("--output="));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
+		if (!strstr(text, expect[k]))
+			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
+	}
+	free(text);
+}
+
 /* The backend's policies: the grant counters in the report. */
 static void test_backend_policies(void)
 {
@@ -400,5 +493,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_backend_policies);
 	CU_ADD_TEST(s, test_lanes);
 	CU_ADD_TEST(s, test_uring_file);
+	CU_ADD_TEST(s, test_hostile_ring);
+	CU_ADD_TEST(s, test_backend_stop);
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -557,6 +558,116 @@ static void test_jobs(void)
 	}
 }
 
+/* ---- The hostile ring beside the run ------------------------------------- */
+
+/*
+ * Checks the hostile ring's share of a run of @mutations: every one
+ * applied, every kind but indirect-page drawn, bad requests answered with
+ * errors, every request the backend copied out answered, and the rings it
+ * stopped reconnected.
+ */
+static void check_hostile(uint64_t mutations)
+{
+	const struct engine_hostile_result *h = &res.hostile;
+	uint64_t sum = 0;
+
+	CU_ASSERT_TRUE(h->on);
+	CU_ASSERT_EQUAL(h->mutations, mutations);
+	for (int k = 0; k < HOSTILE_NR; k++) {
+		sum += h->by_kind[k];
+		if (k == HOSTILE_INDIRECT_PAGE) {
+			CU_ASSERT_EQUAL(h->by_kind[k], 0);
+		} else {
+			CU_ASSERT(h->by_kind[k] > 0);
+		}
+	}
+	CU_ASSERT_EQUAL(sum, mutations);
+	CU_ASSERT(h->requests > 0);
+	CU_ASSERT(h->bad_requests > 0);
+	CU_ASSERT(h->unsupported > 0);
+	/* Everything copied out was answered; nothing left at the target. */
+	CU_ASSERT_EQUAL(h->responses, h->requests);
+	CU_ASSERT_EQUAL(h->inflight, 0);
+	CU_ASSERT(h->ring_stops >= 1);
+	CU_ASSERT(h->reconnects >= h->ring_stops - 1);
+	CU_ASSERT(h->reconnects <= h->ring_stops);
+	CU_ASSERT(h->during_run <= h->mutations);
+	fprintf(stderr,
+		"  hostile ring: %llu mutations (%llu during the run), %llu "
+		"requests, %llu answered bad, %llu unsupported, %llu rings "
+		"stopped\n",
+		(unsigned long long)h->mutations,
+		(unsigned long long)h->during_run,
+		(unsigned long long)h->requests,
+		(unsigned long long)h->bad_requests,
+		(unsigned long long)h->unsupported,
+		(unsigned long long)h->ring_stops);
+}
+
+/*
+ * A hostile guest on a second ring of the same file while a good one
+ * writes the whole file with the verify pattern and reads it back at
+ * random: the good ring loses nothing and reads what it wrote, the file
+ * holds the pattern (the hostile ring's writes were refused, read-only),
+ * and the hostile ring is answered throughout.
+ */
+static void test_hostile_ring_beside_good(void)
+{
+	enum { MUTATIONS = 50000 };
+	struct engine_config cfg;
+	char path[128];
+
+	engine_cfg(&cfg, "uring", EVTCHN_WAIT_SLEEP);
+	cfg.verify = true;
+	cfg.hostile_mutations = MUTATIONS;
+	cfg.hostile_fatal_per_mille = 2;
+	cfg.hostile_seed = 9;
+	cfg.workload.rw = WL_RW_WRITE;
+	cfg.workload.bs_bytes = 65536;
+	cfg.workload.io_limit_bytes = 8 << 20;
+	if (run_lanes(&cfg))
+		return;
+	CU_ASSERT_EQUAL(res.fe.ios_completed, 128);
+	CU_ASSERT_EQUAL(res.fe.ios_failed, 0);
+	CU_ASSERT_FALSE(res.be.dead);
+	check_hostile(MUTATIONS);
+
+	cfg.workload.rw = WL_RW_RANDREAD;
+	cfg.workload.bs_bytes = 4096;
+	cfg.hostile_seed = 10;
+	if (run_lanes(&cfg))
+		return;
+	CU_ASSERT_EQUAL(res.fe.ios_completed, 2048);
+	CU_ASSERT_EQUAL(res.fe.ios_failed, 0);
+	CU_ASSERT_EQUAL(res.fe.verify_errors, 0);
+	check_hostile(MUTATIONS);
+
+	snprintf(path, sizeof(path), "%s/disk", tmpdir);
+	check_file_pattern(path, 8 << 20, 42);
+}
+
+/* An interrupt stops the hostile ring early, with everything answered. */
+static void test_hostile_ring_interrupted(void)
+{
+	struct engine_config cfg;
+	atomic_bool intr;
+
+	char why[256] = "";
+
+	engine_cfg(&cfg, "null", EVTCHN_WAIT_SLEEP);
+	atomic_init(&intr, true);
+	cfg.interrupt = &intr;
+	cfg.hostile_mutations = UINT64_MAX;
+	cfg.complete = tally_complete;
+	cfg.complete_ctx = &tallies[0];
+	CU_ASSERT_EQUAL_FATAL(engine_run(&cfg, &res, why, sizeof(why)), 0);
+	CU_ASSERT_TRUE(res.interrupted);
+	CU_ASSERT_TRUE(res.hostile.on);
+	CU_ASSERT(res.hostile.mutations < 1000000);
+	CU_ASSERT_EQUAL(res.hostile.responses, res.hostile.requests);
+	CU_ASSERT_EQUAL(res.hostile.inflight, 0);
+}
+
 /* What the engine refuses, with a reason. */
 static void test_lanes_refused(void)
 {
@@ -606,5 +717,9 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_devices_latency);
 	CU_ADD_TEST(s, test_jobs);
 	CU_ADD_TEST(s, test_lanes_refused);
+	s = CU_add_suite("engine hostile ring", suite_tmp_init,
+			 suite_tmp_cleanup);
+	CU_ADD_TEST(s, test_hostile_ring_beside_good);
+	CU_ADD_TEST(s, test_hostile_ring_interrupted);
 	return 0;
 }

@@ -98,6 +98,7 @@ static void test_kinds_mem(void)
 		{ FAULT_EAGAIN, -EAGAIN, -EAGAIN },
 		{ FAULT_NOSPACE, 4096, -ENOSPC },
 		{ FAULT_STALL, 1, 1 },
+		{ FAULT_BACKEND_STOP, 4096, 4096 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -116,10 +117,18 @@ static void test_kinds_mem(void)
 		CU_ASSERT_EQUAL(run_io(&w, &wr), cases[i].write);
 		fault_stats(w.f, &st);
 		CU_ASSERT_EQUAL(st.ios, 2);
-		CU_ASSERT_EQUAL(st.injected, cases[i].kind == FAULT_NONE ? 0 :
-					     cases[i].kind == FAULT_NOSPACE ?
-									   1 :
-									   2);
+		/* backend-stop hits once: the I/Os after it are not drawn. */
+		CU_ASSERT_EQUAL(st.injected,
+				cases[i].kind == FAULT_NONE ? 0 :
+				cases[i].kind == FAULT_NOSPACE ||
+						cases[i].kind ==
+							FAULT_BACKEND_STOP ?
+							      1 :
+							      2);
+		CU_ASSERT_EQUAL(st.stopped,
+				cases[i].kind == FAULT_BACKEND_STOP);
+		CU_ASSERT_EQUAL(fault_backend_stopped(w.f),
+				cases[i].kind == FAULT_BACKEND_STOP);
 		CU_ASSERT_EQUAL(st.stalled,
 				cases[i].kind == FAULT_STALL ? 2 : 0);
 		/* A stalled wrapper is not synchronous; the others are. */
@@ -407,8 +416,10 @@ static void test_engine_faults(void)
 		enum fault_kind kind;
 		unsigned int retries;
 	} cases[] = {
-		{ FAULT_EIO, 0 },    { FAULT_SHORT, 0 },   { FAULT_EAGAIN, 0 },
-		{ FAULT_EAGAIN, 8 }, { FAULT_NOSPACE, 0 }, { FAULT_STALL, 0 },
+		{ FAULT_EIO, 0 },	   { FAULT_SHORT, 0 },
+		{ FAULT_EAGAIN, 0 },	   { FAULT_EAGAIN, 8 },
+		{ FAULT_NOSPACE, 0 },	   { FAULT_STALL, 0 },
+		{ FAULT_BACKEND_STOP, 0 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -450,6 +461,21 @@ static void test_engine_faults(void)
 					res.fault.injected - res.be.io_errors :
 					0);
 		switch (cases[i].kind) {
+		case FAULT_BACKEND_STOP:
+			/*
+			 * The backend thread stopped after its first hit: the
+			 * frontend's I/O stays outstanding until the
+			 * watchdog ends the run, the stage named by the
+			 * stop, nothing failed or lost.
+			 */
+			CU_ASSERT_TRUE(res.drain_timeout);
+			CU_ASSERT_TRUE(res.stuck);
+			CU_ASSERT_EQUAL(res.fault.injected, 1);
+			CU_ASSERT_EQUAL(res.fault.stopped, 1);
+			CU_ASSERT(res.fe.inflight > 0);
+			CU_ASSERT(res.fe.ios_issued < 20000);
+			CU_ASSERT_EQUAL(res.fe.ios_failed, 0);
+			break;
 		case FAULT_STALL:
 			/* The closed loop stops once every slot is held. */
 			CU_ASSERT_TRUE(res.drain_timeout);

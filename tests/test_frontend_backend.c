@@ -252,6 +252,70 @@ static void test_backend_prod_overflow(void)
 	}
 }
 
+/*
+ * A producer moved back behind the requests the backend has consumed but
+ * not behind its responses (three reads held at a stalled target): the
+ * ring stops, rather than the stale slots being walked as new requests.
+ */
+static void test_backend_prod_behind_consumer(void)
+{
+	struct fault_config fc;
+	struct backend_config bc = {
+		.ring_order = 0,
+		.disk_bytes = RIG_DISK_BYTES,
+		.coalesce_count = 1,
+		.clock = &fake_clock,
+	};
+	const struct target_ops *ops;
+	struct fault *f;
+	struct bench_rig r;
+	struct backend_stats st;
+	char why[128];
+
+	rig_init(&r);
+	backend_destroy(r.be);
+	fault_config_default(&fc);
+	fc.kind = FAULT_STALL;
+	fc.rate_ppm = 1000000;
+	CU_ASSERT_EQUAL_FATAL(fault_create(&fc, r.target, r.target_state, 32,
+					   &ops, &f, why, sizeof(why)),
+			      0);
+	r.target = ops;
+	r.target_state = f;
+	bc.sring = r.sring;
+	bc.grants = &r.grants;
+	bc.irq = &r.irq;
+	bc.target = ops;
+	bc.target_state = f;
+	CU_ASSERT_EQUAL_FATAL(backend_create(&bc, &r.be), 0);
+	for (uint64_t id = 0; id < 3; id++) {
+		struct blkif_request req = good_read(id);
+
+		ring_front_put_request(&r.front, &req);
+	}
+	ring_front_push_requests(&r.front);
+	backend_kick(r.be);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 3);
+	ring_store_release(&r.sring->req_prod, 1);
+	backend_kick(r.be);
+	CU_ASSERT_EQUAL(backend_consume(r.be), 0);
+	backend_stats(r.be, &st);
+	CU_ASSERT_TRUE(st.dead);
+	CU_ASSERT_EQUAL(st.requests, 3);
+	CU_ASSERT_EQUAL(st.inflight, 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(st.error, "moved the request producer"));
+	/* The target first: its held I/Os point into the backend. */
+	ops->fini(f);
+	r.target = target_find("null");
+	CU_ASSERT_EQUAL_FATAL(
+		target_open(r.target,
+			    &(struct target_config){
+				    .size_bytes = RIG_DISK_BYTES, .depth = 32 },
+			    &r.target_state, NULL, 0),
+		0);
+	rig_fini(&r);
+}
+
 /* Reads return what was written, through the grant pages. */
 static void test_backend_data_path(void)
 {
@@ -2157,6 +2221,7 @@ int cu_register(void)
 	s = CU_add_suite("backend", NULL, NULL);
 	CU_ADD_TEST(s, test_backend_bad_requests);
 	CU_ADD_TEST(s, test_backend_prod_overflow);
+	CU_ADD_TEST(s, test_backend_prod_behind_consumer);
 	CU_ADD_TEST(s, test_backend_data_path);
 	CU_ADD_TEST(s, test_backend_coalescing);
 	CU_ADD_TEST(s, test_backend_indirect);
