@@ -118,6 +118,29 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/*
+ * Runs `blkring run` with @args, whose --output is @out, expecting exit
+ * status @rc, and checks that the report holds each of the @n strings of
+ * @expect (printing it where one is missing).
+ */
+static void expect_report(const char *const *args, int rc, const char *out,
+			  const char *const *expect, size_t n)
+{
+	const char *path = out + strlen("--output=");
+	char *text;
+
+	CU_ASSERT_EQUAL(run(args), rc);
+	text = slurp(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	for (size_t k = 0; k < n; k++) {
+		if (!strstr(text, expect[k]))
+			fprintf(stderr, "%s: no '%s' in:\n%s\n", path,
+				expect[k], text);
+		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
+	}
+	free(text);
+}
+
 /* Each format, on the null target with a bounded I/O count. */
 static void test_formats(void)
 {
@@ -144,24 +167,13 @@ static void test_formats(void)
 				       fmt,
 				       out,
 				       NULL };
-		char *text;
 
 		snprintf(fmt, sizeof(fmt), "--output-format=%s",
 			 cases[i].format);
 		snprintf(out, sizeof(out), "--output=%s/report.%s", tmpdir,
 			 cases[i].format);
-		CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
-		text = slurp(out + strlen("--output="));
-		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-		for (size_t k = 0; k < 3; k++) {
-			if (!strstr(text, cases[i].expect[k]))
-				fprintf(stderr, "%s: no '%s' in:\n%s\n",
-					cases[i].format, cases[i].expect[k],
-					text);
-			CU_ASSERT_PTR_NOT_NULL(
-				strstr(text, cases[i].expect[k]));
-		}
-		free(text);
+		expect_report(args, BENCH_EXIT_OK, out, cases[i].expect,
+			      ARRAY_SIZE(cases[i].expect));
 	}
 }
 
@@ -240,18 +252,9 @@ static void test_policies(void)
 			       "--output-format=json",
 			       out,
 			       NULL };
-	char *text;
 
 	snprintf(out, sizeof(out), "--output=%s/policies.json", tmpdir);
-	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
-	text = slurp(out + strlen("--output="));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
-		if (!strstr(text, expect[k]))
-			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
-		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
-	}
-	free(text);
+	expect_report(args, BENCH_EXIT_OK, out, expect, ARRAY_SIZE(expect));
 }
 
 /*
@@ -265,6 +268,10 @@ static void test_hostile_ring(void)
 		"\"hostile_mutations\": 20000,", "\"hostile_inflight\": 0,",
 		"\"conserved\": true",		 "\"hostile\": \"20000\"",
 		"\"hostile_kind_rewrite\": ",	 "\"hostile_error\": ",
+	};
+	static const char *const expect_text[] = {
+		"hostile ring: 2000 mutations",
+		" 0 left unanswered",
 	};
 	char out[128];
 	const char *args[] = { "--target=null",
@@ -282,26 +289,13 @@ static void test_hostile_ring(void)
 				    "--hostile=2000",
 				    out,
 				    NULL };
-	char *text;
 
 	snprintf(out, sizeof(out), "--output=%s/hostile.json", tmpdir);
-	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
-	text = slurp(out + strlen("--output="));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
-		if (!strstr(text, expect[k]))
-			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
-		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
-	}
-	free(text);
+	expect_report(args, BENCH_EXIT_OK, out, expect, ARRAY_SIZE(expect));
 
 	snprintf(out, sizeof(out), "--output=%s/hostile.txt", tmpdir);
-	CU_ASSERT_EQUAL(run(text_args), BENCH_EXIT_OK);
-	text = slurp(out + strlen("--output="));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "hostile ring: 2000 mutations"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, " 0 left unanswered"));
-	free(text);
+	expect_report(text_args, BENCH_EXIT_OK, out, expect_text,
+		      ARRAY_SIZE(expect_text));
 }
 
 /*
@@ -327,18 +321,9 @@ static void test_backend_stop(void)
 			       "--output-format=json",
 			       out,
 			       NULL };
-	char *text;
 
 	snprintf(out, sizeof(out), "--output=%s/backend-stop.json", tmpdir);
-	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_FAILED);
-	text = slurp(out + strlen("--output="));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
-		if (!strstr(text, expect[k]))
-			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
-		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
-	}
-	free(text);
+	expect_report(args, BENCH_EXIT_FAILED, out, expect, ARRAY_SIZE(expect));
 }
 
 /* The backend's policies: the grant counters in the report. */
@@ -365,18 +350,9 @@ static void test_backend_policies(void)
 			       "--output-format=json",
 			       out,
 			       NULL };
-	char *text;
 
 	snprintf(out, sizeof(out), "--output=%s/backend.json", tmpdir);
-	CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
-	text = slurp(out + strlen("--output="));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	for (size_t k = 0; k < ARRAY_SIZE(expect); k++) {
-		if (!strstr(text, expect[k]))
-			fprintf(stderr, "no '%s' in:\n%s\n", expect[k], text);
-		CU_ASSERT_PTR_NOT_NULL(strstr(text, expect[k]));
-	}
-	free(text);
+	expect_report(args, BENCH_EXIT_OK, out, expect, ARRAY_SIZE(expect));
 }
 
 /*
@@ -423,23 +399,12 @@ static void test_lanes(void)
 				       fmt,
 				       out,
 				       NULL };
-		char *text;
 
 		snprintf(fmt, sizeof(fmt), "--output-format=%s",
 			 cases[i].format);
 		snprintf(out, sizeof(out), "--output=%s/lanes%zu", tmpdir, i);
-		CU_ASSERT_EQUAL(run(args), BENCH_EXIT_OK);
-		text = slurp(out + strlen("--output="));
-		CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-		for (size_t k = 0; k < 4; k++) {
-			if (!strstr(text, cases[i].expect[k]))
-				fprintf(stderr, "%s: no '%s' in:\n%s\n",
-					cases[i].lanes, cases[i].expect[k],
-					text);
-			CU_ASSERT_PTR_NOT_NULL(
-				strstr(text, cases[i].expect[k]));
-		}
-		free(text);
+		expect_report(args, BENCH_EXIT_OK, out, cases[i].expect,
+			      ARRAY_SIZE(cases[i].expect));
 	}
 }
 
@@ -456,6 +421,10 @@ static bool uring_available(void)
 /* A real file: created, laid out, read with O_DIRECT. */
 static void test_uring_file(void)
 {
+	static const char *const expect[] = {
+		"\"ios_completed\": 1024",
+		"\"conserved\": true",
+	};
 	char file[128], out[128];
 	const char *args[] = { file,
 			       "--size=16m",
@@ -464,8 +433,6 @@ static void test_uring_file(void)
 			       "--output-format=json",
 			       out,
 			       NULL };
-	char *text;
-	int rc;
 
 	snprintf(file, sizeof(file), "--filename=%s/disk", tmpdir);
 	snprintf(out, sizeof(out), "--output=%s/uring.json", tmpdir);
@@ -473,13 +440,7 @@ static void test_uring_file(void)
 		cu_skip("io_uring is unavailable");
 		return;
 	}
-	rc = run(args);
-	CU_ASSERT_EQUAL(rc, BENCH_EXIT_OK);
-	text = slurp(out + strlen("--output="));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"ios_completed\": 1024"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"conserved\": true"));
-	free(text);
+	expect_report(args, BENCH_EXIT_OK, out, expect, ARRAY_SIZE(expect));
 }
 
 int cu_register(void)
