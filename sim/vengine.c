@@ -276,6 +276,7 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 	while (!ve->done) {
 		int a = pick(ve);
 		struct vcpu *c;
+		uint64_t t0;
 
 		if (a < 0) {
 			/* Nothing will ever happen again: I/O is stuck. */
@@ -289,12 +290,16 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 		c->poke = NEVER;
 		c->again = false;
 		ve->cur = c;
+		ve->clock.vt_ns = &c->t;
+		t0 = c->t;
 		if (a == VE_FE)
 			step_frontend(ve);
 		else if (a == VE_BE)
 			step_backend(ve);
 		else
 			step_worker(ve, a);
+		/* Time passes in a step only by charges: its CPU time. */
+		c->busy_ns += c->t - t0;
 		(*steps)++;
 		if (c->wake == last && ve->deadline_ns != NEVER) {
 			if (++same > STUCK_STEPS) {
@@ -471,6 +476,7 @@ int vengine_run(const struct engine_config *cfg,
 	}
 	ve->cfg = cfg;
 	ve->vc = vc;
+	/* The time is read and charged inline (vt_ns); see run_loop(). */
 	ve->clock =
 		(struct sim_clock){ .now_ns = ve_now, .charge_ns = ve_charge };
 	for (int a = 0; a < VE_ACTORS; a++)
@@ -479,6 +485,7 @@ int vengine_run(const struct engine_config *cfg,
 					    .poke = NEVER };
 	/* Set-up work (a target's init) is charged to nobody in particular. */
 	ve->cur = &ve->cpu[VE_BE];
+	ve->clock.vt_ns = &ve->cur->t;
 	rc = grant_table_init(
 		&ve->grants,
 		frontend_grant_pages(cfg->ring_order,
@@ -535,6 +542,7 @@ int vengine_run(const struct engine_config *cfg,
 	ve->cpu[VE_BE].on = true;
 	ve->cpu[VE_SUB].on = cfg->submit_path == FRONTEND_SUBMIT_WORKER;
 	ve->cpu[VE_DPC].on = cfg->completion == FRONTEND_COMPLETE_DEFERRED;
+	ve->cpu[VE_BE].busy_ns = ve->cpu[VE_BE].t - VENGINE_EPOCH_NS;
 	/* The frontend starts the run; the others wait for an event. */
 	ve->cpu[VE_FE].poke = VENGINE_EPOCH_NS;
 	reschedule(ve);
