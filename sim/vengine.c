@@ -67,6 +67,7 @@ struct vengine {
 	struct frontend *fe;
 	struct backend *be;
 	bool gated, poll, stopping, done, be_dead;
+	bool workers; /* a submit or deferred worker runs */
 	uint64_t deadline_ns, stop_ns, end_ns;
 	bool interrupted, drain_timeout;
 };
@@ -234,38 +235,45 @@ static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 	return w == NEVER ? NEVER : (w > c->t ? w : c->t);
 }
 
-static void reschedule(struct vengine *ve)
+/*
+ * Sets actor @a's wake-up to @w (a new sequence number if it moved) and
+ * makes it @best if it is earlier, or as early and set before.
+ */
+static inline void consider(struct vengine *ve, enum vengine_actor a,
+			    uint64_t w, struct vcpu **best)
 {
-	for (int a = 0; a < VE_ACTORS; a++) {
-		struct vcpu *c = &ve->cpu[a];
-		uint64_t w;
+	struct vcpu *c = &ve->cpu[a];
 
-		if (!c->on)
-			continue;
-		w = next_wake(ve, a);
-		if (w != c->wake) {
-			c->wake = w;
-			c->seq = ve->seq++;
-		}
+	if (w != c->wake) {
+		c->wake = w;
+		c->seq = ve->seq++;
 	}
+	if (w == NEVER)
+		return;
+	if (!*best || w < (*best)->wake ||
+	    (w == (*best)->wake && c->seq < (*best)->seq))
+		*best = c;
 }
 
-/* The actor to run next: earliest wake-up, then earliest set; or -1. */
-static int pick(const struct vengine *ve)
+/*
+ * Recomputes every actor's wake-up, in actor order (the order of the
+ * sequence numbers), and returns the actor to run next: the earliest
+ * wake-up, then the earliest set; or -1 if none will ever run.
+ */
+static int reschedule(struct vengine *ve)
 {
-	int best = -1;
+	struct vcpu *best = NULL;
 
-	for (int a = 0; a < VE_ACTORS; a++) {
-		const struct vcpu *c = &ve->cpu[a];
-
-		if (!c->on || c->wake == NEVER)
-			continue;
-		if (best < 0 || c->wake < ve->cpu[best].wake ||
-		    (c->wake == ve->cpu[best].wake &&
-		     c->seq < ve->cpu[best].seq))
-			best = a;
+	/* Written out: the frontend is always on, the workers seldom. */
+	consider(ve, VE_FE, next_wake(ve, VE_FE), &best);
+	if (ve->cpu[VE_BE].on)
+		consider(ve, VE_BE, next_wake(ve, VE_BE), &best);
+	if (ve->workers) {
+		for (int a = VE_SUB; a < VE_ACTORS; a++)
+			if (ve->cpu[a].on)
+				consider(ve, a, next_wake(ve, a), &best);
 	}
-	return best;
+	return best ? (int)(best - ve->cpu) : -1;
 }
 
 static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
@@ -274,7 +282,7 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 	uint64_t last = 0, same = 0;
 
 	while (!ve->done) {
-		int a = pick(ve);
+		int a = reschedule(ve);
 		struct vcpu *c;
 		uint64_t t0;
 
@@ -314,7 +322,6 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 			last = c->wake;
 			same = 0;
 		}
-		reschedule(ve);
 	}
 	return 0;
 }
@@ -542,10 +549,10 @@ int vengine_run(const struct engine_config *cfg,
 	ve->cpu[VE_BE].on = true;
 	ve->cpu[VE_SUB].on = cfg->submit_path == FRONTEND_SUBMIT_WORKER;
 	ve->cpu[VE_DPC].on = cfg->completion == FRONTEND_COMPLETE_DEFERRED;
+	ve->workers = ve->cpu[VE_SUB].on || ve->cpu[VE_DPC].on;
 	ve->cpu[VE_BE].busy_ns = ve->cpu[VE_BE].t - VENGINE_EPOCH_NS;
 	/* The frontend starts the run; the others wait for an event. */
 	ve->cpu[VE_FE].poke = VENGINE_EPOCH_NS;
-	reschedule(ve);
 	rc = run_loop(ve, &steps, why, why_len);
 	if (rc == 0)
 		collect(ve, res, disk_bytes);
