@@ -199,6 +199,18 @@ static void step_worker(struct vengine *ve, enum vengine_actor a)
 
 /* ---- The queue ----------------------------------------------------------- */
 
+/*
+ * When actor @c sees a kick or interrupt due at @due: then, or a wake-up
+ * later if it is idle by then (free: a thread with nothing to do sleeps).
+ */
+static inline uint64_t seen_ns(const struct vengine *ve, const struct vcpu *c,
+			       uint64_t due)
+{
+	if (due == NEVER || c->t > due)
+		return due;
+	return due + ve->vc->wake_latency_ns;
+}
+
 /* When actor @a must next run, from what it and the others left. */
 static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 {
@@ -207,7 +219,7 @@ static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 
 	switch (a) {
 	case VE_FE:
-		w = min_u64(w, evtchn_due_ns(&ve->irq));
+		w = min_u64(w, seen_ns(ve, c, evtchn_due_ns(&ve->irq)));
 		if (!ve->stopping)
 			w = min_u64(w, ve->deadline_ns);
 		else if (ve->stop_ns + ve->cfg->drain_timeout_ns < NEVER)
@@ -218,7 +230,7 @@ static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 			w = min_u64(w, due);
 		break;
 	case VE_BE:
-		w = min_u64(w, evtchn_due_ns(&ve->kick));
+		w = min_u64(w, seen_ns(ve, c, evtchn_due_ns(&ve->kick)));
 		w = min_u64(w, backend_deadline_ns(ve->be));
 		if (backend_busy(ve->be) && ve->target->next_done_ns)
 			w = min_u64(w,
@@ -335,11 +347,12 @@ static bool time_passes(const struct engine_config *cfg,
 	bool model = cfg->target->flags & TARGET_F_VIRTUAL;
 
 	return cfg->evtchn.latency_ns || cfg->evtchn.latency_max_ns ||
-	       (cfg->evtchn.cost_ns &&
+	       ((cfg->evtchn.cost_ns || vc->wake_latency_ns) &&
 		cfg->evtchn.notify != EVTCHN_NOTIFY_POLL) ||
 	       cfg->lock_work_ns || k->submit_ns || k->reap_ns ||
 	       k->backend_request_ns || k->backend_response_ns ||
-	       cfg->workload.rate_iops || cfg->workload.thinktime_ns ||
+	       k->backend_flush_ns || cfg->workload.rate_iops ||
+	       cfg->workload.thinktime_ns ||
 	       (model &&
 		(m->dir[0].latency_ns || m->dir[1].latency_ns ||
 		 m->dir[0].bw_bytes_per_s || m->dir[1].bw_bytes_per_s));
@@ -430,6 +443,7 @@ static int start_actors(struct vengine *ve, char *why, size_t why_len)
 		.reap_cost_ns = k->reap_ns,
 		.request_cost_ns = k->backend_request_ns,
 		.response_cost_ns = k->backend_response_ns,
+		.flush_cost_ns = k->backend_flush_ns,
 	};
 
 	return engine__start_actors(ve->cfg, &w, &ve->fe, &ve->be, why,
@@ -624,6 +638,10 @@ static const struct model_key model_keys[] = {
 	  "backend CPU per request consumed" },
 	{ "cost_backend_response_ns", KEY_U64, VC(costs.backend_response_ns),
 	  "backend CPU per response written" },
+	{ "cost_backend_flush_ns", KEY_U64, VC(costs.backend_flush_ns),
+	  "backend CPU per flush of I/O to the target (a submission call)" },
+	{ "wake_latency_ns", KEY_U64, VC(wake_latency_ns),
+	  "how late an idle (sleeping) actor sees a kick or interrupt" },
 };
 
 #define NKEYS (sizeof(model_keys) / sizeof(model_keys[0]))
