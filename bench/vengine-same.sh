@@ -10,6 +10,7 @@
 # (which lists the options a binary has).  Exit 0 if all are the same.
 #
 #   bench/vengine-same.sh OLD NEW
+# shellcheck disable=SC2034,SC2154 # the cfg_* are read through eval
 set -eu
 [ $# -eq 2 ] || { sed -n '3,10p' "$0" >&2; exit 2; }
 

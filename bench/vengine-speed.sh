@@ -12,6 +12,7 @@
 #   bench/vengine-speed.sh [-n RUNS] [-c CPU] [BLKRING ...]
 #
 #   -c CPU    pin the runs to one CPU (taskset)
+# shellcheck disable=SC2034,SC2154 # the cfg_* are read through eval
 set -eu
 
 runs=5 cpu=
