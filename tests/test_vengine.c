@@ -501,6 +501,71 @@ static void test_busy_backend(void)
 		       1) < 0.01);
 }
 
+/*
+ * The same busy backend with a flush per request (1 us): the bottleneck
+ * is 1 / (1.5 + 0.5 + 1) us, the backend busy all the time, a flush per
+ * I/O.
+ */
+static void test_busy_flush(void)
+{
+	struct engine_config ec;
+	struct vengine_config vc;
+	static struct engine_result res;
+	struct tally t;
+	double x;
+
+	setup(&ec, &vc, &t, 32, 50000, 1 * US);
+	ec.submit_per_request = true;
+	vc.model.channels = 32;
+	vc.costs.backend_request_ns = 1500;
+	vc.costs.backend_response_ns = 500;
+	vc.costs.backend_flush_ns = 1000;
+	run_ok(&ec, &vc, &res);
+	x = (double)t.n / elapsed_s(&res);
+	CU_ASSERT(fabs(x / (1e9 / 3000) - 1) < 0.01);
+	CU_ASSERT(fabs((double)res.be_cpu_ns /
+			       (double)(res.end_ns - res.start_ns) -
+		       1) < 0.01);
+	CU_ASSERT_EQUAL(res.be.flushes, 50000);
+}
+
+/*
+ * The wake-up latency W is paid by an idle receiver only.  At iodepth 1
+ * with a notification cost N the backend pays after each interrupt, the
+ * next kick comes while the backend is still busy (W + reap + submit =
+ * 22 us < N = 30 us): it is seen when the backend is free, at lag
+ * N - 22 = 8 us, not at W = 20 us; the frontend is idle when each
+ * interrupt comes and sees it W late.  So each I/O takes exactly
+ * N + request + flush + S + response = 68 us (the first 80 us: its kick
+ * finds the backend asleep).
+ */
+static void test_wake_idle_only(void)
+{
+	struct engine_config ec;
+	struct vengine_config vc;
+	static struct engine_result res;
+	struct tally t;
+	const uint64_t n = 5000;
+
+	setup(&ec, &vc, &t, 1, n, 30 * US);
+	ec.evtchn.cost_ns = 30 * US;
+	vc.costs.submit_ns = 1 * US;
+	vc.costs.reap_ns = 1 * US;
+	vc.costs.backend_request_ns = 2 * US;
+	vc.costs.backend_flush_ns = 5 * US;
+	vc.costs.backend_response_ns = 1 * US;
+	vc.wake_latency_ns = 20 * US;
+	run_ok(&ec, &vc, &res);
+	CU_ASSERT_EQUAL(t.n, n);
+	CU_ASSERT_EQUAL(t.lat_min_ns, 68 * US);
+	CU_ASSERT_EQUAL(t.lat_max_ns, 80 * US);
+	CU_ASSERT_EQUAL(t.lat_sum_ns, n * 68 * US + 12 * US);
+	CU_ASSERT_EQUAL(res.kick.delivered, n);
+	CU_ASSERT_EQUAL(res.kick.lag_sum_ns, 20 * US + (n - 1) * 8 * US);
+	CU_ASSERT_EQUAL(res.kick.lag_max_ns, 20 * US);
+	CU_ASSERT_EQUAL(res.irq.lag_sum_ns, n * 20 * US);
+}
+
 /* The policy workers run as their own virtual CPUs. */
 static void test_workers(void)
 {
@@ -895,6 +960,8 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_coalesce_time);
 	s = CU_add_suite("vcpus", NULL, NULL);
 	CU_ADD_TEST(s, test_busy_backend);
+	CU_ADD_TEST(s, test_busy_flush);
+	CU_ADD_TEST(s, test_wake_idle_only);
 	CU_ADD_TEST(s, test_workers);
 	CU_ADD_TEST(s, test_poll_mode);
 	CU_ADD_TEST(s, test_verify_and_runtime);
