@@ -506,6 +506,16 @@ int bench_calibrate_main(int argc, char **argv)
 			 in);
 		rc = -EINVAL;
 	}
+	if (rc == 0 && in) {
+		/* A model that cannot be read fails now, not after runs. */
+		struct vengine_config vc;
+		char why[384];
+
+		vengine_config_default(&vc);
+		rc = vengine_model_file_load(in, &vc, why, sizeof(why));
+		if (rc)
+			snprintf(err, sizeof(err), "--in: %s", why);
+	}
 	if (rc == 0 && dlist) {
 		ndepths = parse_depths(dlist, depths,
 				       sizeof(depths) / sizeof(depths[0]));

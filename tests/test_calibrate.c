@@ -90,6 +90,7 @@ static void test_refusals(void)
 		{ "extra" },
 		{ "--in=m.model" },
 		{ "--check", "--in=" },
+		{ "--check", "--in=/nonexistent/m.model" },
 		{ "--check", "--check-depths=4,2" },
 		{ "--check", "--check-depths=0" },
 		{ "--check", "--check-depths=1,,2" },
