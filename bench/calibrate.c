@@ -42,6 +42,7 @@ struct point {
 	double lag_ns;		 /* mean wake-up lag of kicks and interrupts */
 	double backend_stage_ns; /* consumed -> submitted */
 	double flushes_per_io;	 /* target flushes (submission calls) */
+	double target_p99_ns;
 };
 
 static int measure(const struct bench_config *cfg, struct point *pt, char *err,
@@ -82,6 +83,8 @@ static int measure(const struct bench_config *cfg, struct point *pt, char *err,
 					  0,
 		.backend_stage_ns = hist_mean(&rec.stage[SIM_STAGE_BACKEND]),
 		.flushes_per_io = (double)res.be.flushes / ios,
+		.target_p99_ns = (double)hist_percentile(
+			&rec.stage[SIM_STAGE_TARGET], 99),
 	};
 	return 0;
 }
@@ -100,6 +103,14 @@ void bench_calib_fit(double s_small, double s_large, uint64_t small,
 	*bw = (uint64_t)(1e9 / per_byte + 0.5);
 	lat = s_small - per_byte * (double)small;
 	*latency_ns = lat > 0 ? (uint64_t)(lat + 0.5) : 0;
+}
+
+enum devmodel_dist bench_calib_dist(double mean_ns, double p99_ns)
+{
+	/* -ln(0.01) = 4.6 for the exponential; the geometric middle. */
+	if (mean_ns > 0 && p99_ns / mean_ns > sqrt(4.605))
+		return DEVMODEL_EXP;
+	return DEVMODEL_FIXED;
 }
 
 void bench_calib_split_backend(double stage1_ns, double cpu_deep_ns,
@@ -249,6 +260,15 @@ static int calibrate(const struct bench_config *base, struct bench_calib *c,
 	 */
 	c->evtchn_latency_ns = lags ? (uint64_t)(lag / lags) : 0;
 	c->vc.wake_latency_ns = c->evtchn_latency_ns;
+	/*
+	 * A fixed service makes the I/Os of a batch finish together, and
+	 * the virtual engine then runs in lockstep waves (one interrupt per
+	 * batch); a real disk's service varies and spreads them.  The
+	 * distribution follows the spread of the reads at iodepth 1.
+	 */
+	c->target_p99_ns = p[0][0].target_p99_ns;
+	c->vc.model.dist =
+		bench_calib_dist(p[0][0].target_mean_ns, c->target_p99_ns);
 	return 0;
 }
 
@@ -270,6 +290,8 @@ static int write_model(const char *path, const struct bench_calib *c,
 		"from that run (%.3f flushes per I/O).\n"
 		"# Backend stage at iodepth 1 (request and submission call): "
 		"%.1f us.\n"
+		"# Read service at iodepth 1: p99 %.1f us (latency_dist from "
+		"p99 / mean).\n"
 		"# Wake-up lag of a notification, mean: %" PRIu64
 		" ns: wake_latency_ns, with --evtchn-latency=0.\n",
 		base->filename, base->direct,
@@ -280,7 +302,8 @@ static int write_model(const char *path, const struct bench_calib *c,
 		c->service_ns[0][0] / 1e3, c->service_ns[0][1] / 1e3,
 		c->service_ns[1][0] / 1e3, c->service_ns[1][1] / 1e3,
 		c->deep_iodepth, c->iops_deep, c->flushes_per_io,
-		c->backend_stage_ns / 1e3, c->evtchn_latency_ns);
+		c->backend_stage_ns / 1e3, c->target_p99_ns / 1e3,
+		c->evtchn_latency_ns);
 	vengine_model_file_write(f, &c->vc);
 	if (fclose(f) != 0) {
 		snprintf(err, len, "--out=%s: %s", path, strerror(errno));
@@ -299,10 +322,54 @@ static const unsigned int default_depths[] = { 1,  2,  3,  4,  6,  8,  12,
  * @base holds the check's options (the calibration's and those after
  * "--").
  */
-static int check(const struct bench_config *base, const char *model,
-		 const unsigned int *depths, size_t n, char *err, size_t len)
+/*
+ * --check-device=measured: writes to @path the model in @model with the
+ * read latency replaced by @target_ns at every load and no transfer
+ * time, the device as the thread engine's run just measured it.
+ */
+static int write_measured(const char *model, const char *path, double target_ns,
+			  char *err, size_t len)
 {
+	struct vengine_config vc;
+	struct devmodel_dir *d = &vc.model.dir[0];
+	char why[384];
+	FILE *f;
+	int rc;
+
+	vengine_config_default(&vc);
+	rc = vengine_model_file_load(model, &vc, why, sizeof(why));
+	if (rc) {
+		snprintf(err, len, "%s", why);
+		return rc;
+	}
+	d->latency_ns = target_ns > 0 ? (uint64_t)(target_ns + 0.5) : 0;
+	d->nr_qd = 0;
+	d->bw_bytes_per_s = 0;
+	f = fopen(path, "w");
+	if (!f) {
+		snprintf(err, len, "%.200s: %s", path, strerror(errno));
+		return -errno;
+	}
+	vengine_model_file_write(f, &vc);
+	if (fclose(f) != 0) {
+		snprintf(err, len, "%.200s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+static int check(const struct bench_config *base, const char *model,
+		 const unsigned int *depths, size_t n, bool measured, char *err,
+		 size_t len)
+{
+	char point[BENCH_PATH_MAX + 16];
 	double worst = 0;
+
+	snprintf(point, sizeof(point), "%s.measured", model);
+	if (measured)
+		printf("# the device as measured at each point: the thread "
+		       "run's target stage, fixed (%s)\n",
+		       point);
 
 	printf("# iodepth thread_iops virtual_iops iops_err_pct "
 	       "thread_lat_us virtual_lat_us lat_err_pct thread_iops_min "
@@ -321,11 +388,14 @@ static int check(const struct bench_config *base, const char *model,
 		}
 		if (measure_at(base, "randread", SMALL_BYTES, qd, &t, err, len))
 			return -EIO;
+		if (measured &&
+		    write_measured(model, point, t.target_mean_ns, err, len))
+			return -EIO;
 		v.iodepth = qd;
 		v.bs_bytes = SMALL_BYTES;
 		if (set(&v, "rw", "randread") || set(&v, "engine", "virtual") ||
 		    set(&v, "target", "model") ||
-		    set(&v, "model-file", model)) {
+		    set(&v, "model-file", measured ? point : model)) {
 			snprintf(err, len, "cannot set up the virtual run");
 			return -EINVAL;
 		}
@@ -346,8 +416,10 @@ static int check(const struct bench_config *base, const char *model,
 static void usage(FILE *out)
 {
 	fputs("usage: blkring calibrate [--out=FILE | --in=FILE] [--check]\n"
-	      "                         [--check-depths=LIST] [--repeats=N]\n"
-	      "                         [RUN OPTIONS] [-- CHECK OPTIONS]\n"
+	      "                         [--check-depths=LIST]\n"
+	      "                         [--check-device=model|measured]\n"
+	      "                         [--repeats=N] [RUN OPTIONS]\n"
+	      "                         [-- CHECK OPTIONS]\n"
 	      "\n"
 	      "Measures the real file with the thread engine (target uring):\n"
 	      "random reads and writes of 4k and 64k at iodepth 1 (latency,\n"
@@ -365,6 +437,10 @@ static void usage(FILE *out)
 	      "               the prediction error at each point\n"
 	      "  --check-depths=LIST  the check's iodepths (comma-separated;\n"
 	      "               default 1,2,3,4,6,8,12,16,24,32,48,64,96,128)\n"
+	      "  --check-device=measured  the virtual runs take the device\n"
+	      "               as the thread run at the same point measured it\n"
+	      "               (its target stage), not the model's: checks the\n"
+	      "               rest of the model when the disk drifts\n"
 	      "  --repeats=N  runs per measurement (1..15), the median kept;\n"
 	      "               --check prints the thread engine's spread\n"
 	      "\n"
@@ -408,6 +484,7 @@ int bench_calibrate_main(int argc, char **argv)
 	struct bench_calib c;
 	struct sigaction sa = { .sa_handler = on_sigint };
 	const char *out = "blkring.model", *in = NULL, *dlist = NULL;
+	const char *device = "model";
 	char **rest, **extra, err[512];
 	int nrest = 0, nextra = 0, rc, first_arg;
 	const char *rep = "1";
@@ -438,6 +515,8 @@ int bench_calibrate_main(int argc, char **argv)
 			do_check = true;
 		else if (i > 0 && !strncmp(argv[i], "--check-depths=", 15))
 			dlist = argv[i] + 15;
+		else if (i > 0 && !strncmp(argv[i], "--check-device=", 15))
+			device = argv[i] + 15;
 		else if (i > 0 && !strncmp(argv[i], "--repeats=", 10))
 			rep = argv[i] + 10;
 		else
@@ -506,6 +585,13 @@ int bench_calibrate_main(int argc, char **argv)
 			 in);
 		rc = -EINVAL;
 	}
+	if (rc == 0 && strcmp(device, "model") && strcmp(device, "measured")) {
+		snprintf(err, sizeof(err),
+			 "--check-device=%.32s: unknown (allowed: model, "
+			 "measured)",
+			 device);
+		rc = -EINVAL;
+	}
 	if (rc == 0 && in) {
 		/* A model that cannot be read fails now, not after runs. */
 		struct vengine_config vc;
@@ -546,8 +632,8 @@ int bench_calibrate_main(int argc, char **argv)
 		}
 	}
 	if (rc == 0 && do_check)
-		rc = check(&chk, in ? in : out, depths, ndepths, err,
-			   sizeof(err));
+		rc = check(&chk, in ? in : out, depths, ndepths,
+			   !strcmp(device, "measured"), err, sizeof(err));
 	signal(SIGINT, SIG_DFL);
 	if (rc < 0) {
 		fprintf(stderr, "blkring calibrate: %s\n", err);

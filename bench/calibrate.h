@@ -29,7 +29,15 @@ struct bench_calib {
 	unsigned int deep_iodepth;
 	double backend_stage_ns; /* consumed -> submitted at iodepth 1 */
 	double flushes_per_io;	 /* target flushes per I/O, deep */
+	double target_p99_ns;	 /* the read target stage's p99, iodepth 1 */
 };
+
+/*
+ * The latency distribution whose p99 / mean is nearer (by ratio) to the
+ * measured @p99_ns / @mean_ns: fixed (1) or exponential (4.6).  Any
+ * thread.
+ */
+enum devmodel_dist bench_calib_dist(double mean_ns, double p99_ns);
 
 /*
  * Splits the backend's CPU between its submission call and its requests

@@ -5,8 +5,10 @@
 # calibrates a model on the real file, then runs 4k random reads on both
 # engines over an iodepth sweep (1..128) and over the interrupt
 # coalescing sweep (K = 1, 4, 8, 16, 32 at iodepth 32, T = 50us), and
-# prints the IOPS and mean-latency error at each point.  About 2 minutes
-# with the defaults; run it on a quiet machine.
+# prints the IOPS and mean-latency error at each point; then the iodepth
+# sweep again with the device as each thread run measured it
+# (--check-device=measured: the rest of the model, whatever the disk's
+# drift).  About 2 minutes with the defaults; run it on a quiet machine.
 #
 #   bench/vengine-predict.sh [-r REPEATS] [-t RUNTIME] [-f FILE] [-s SIZE]
 #                            [-m MODEL] [-C]
@@ -55,4 +57,10 @@ for k in 1 4 8 16 32; do
 		$common -- --irq-coalesce=$k --irq-coalesce-time=50us \
 		2>/dev/null | grep -v '^#' | sed "s/^32 /$k /"
 done
+echo "# iodepth sweep, the device as each thread run measured it:" \
+	"... --check-device=measured"
+# shellcheck disable=SC2086
+"$blkring" calibrate --in="$model" --check --check-device=measured \
+	--check-depths=1,2,4,8,16,32,64,128 $common 2>/dev/null |
+	grep -v '^# the device'
 echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg)"

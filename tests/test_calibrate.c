@@ -77,6 +77,16 @@ static void test_split_backend(void)
 	}
 }
 
+/* The distribution nearer the measured p99 / mean: 1 or 4.6. */
+static void test_dist(void)
+{
+	CU_ASSERT_EQUAL(bench_calib_dist(100000, 100000), DEVMODEL_FIXED);
+	CU_ASSERT_EQUAL(bench_calib_dist(100000, 200000), DEVMODEL_FIXED);
+	CU_ASSERT_EQUAL(bench_calib_dist(100000, 220000), DEVMODEL_EXP);
+	CU_ASSERT_EQUAL(bench_calib_dist(100000, 900000), DEVMODEL_EXP);
+	CU_ASSERT_EQUAL(bench_calib_dist(0, 0), DEVMODEL_FIXED);
+}
+
 static void test_refusals(void)
 {
 	static const char *const cases[][3] = {
@@ -94,6 +104,7 @@ static void test_refusals(void)
 		{ "--check", "--check-depths=4,2" },
 		{ "--check", "--check-depths=0" },
 		{ "--check", "--check-depths=1,,2" },
+		{ "--check", "--check-device=fast" },
 		{ "--check", "--", "--target=null" },
 		{ "--check", "--", "--irq-coalesce=x" },
 		{ "--check", "--", "stray" },
@@ -118,6 +129,7 @@ int cu_register(void)
 
 	CU_ADD_TEST(s, test_fit);
 	CU_ADD_TEST(s, test_split_backend);
+	CU_ADD_TEST(s, test_dist);
 	CU_ADD_TEST(s, test_refusals);
 	return 0;
 }
