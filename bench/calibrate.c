@@ -39,7 +39,10 @@ struct point {
 	double lat_mean_ns;
 	double target_mean_ns; /* the device: submitted -> reaped */
 	double fe_cpu_per_io_ns, be_cpu_per_io_ns;
-	double lag_ns; /* mean wake-up lag of kicks and interrupts */
+	double lag_ns;		 /* mean wake-up lag of kicks and interrupts */
+	double backend_stage_ns; /* consumed -> submitted */
+	double flushes_per_io;	 /* target flushes (submission calls) */
+	double target_p99_ns;
 };
 
 static int measure(const struct bench_config *cfg, struct point *pt, char *err,
@@ -78,6 +81,10 @@ static int measure(const struct bench_config *cfg, struct point *pt, char *err,
 						   res.irq.lag_sum_ns) /
 						  delivered :
 					  0,
+		.backend_stage_ns = hist_mean(&rec.stage[SIM_STAGE_BACKEND]),
+		.flushes_per_io = (double)res.be.flushes / ios,
+		.target_p99_ns = (double)hist_percentile(
+			&rec.stage[SIM_STAGE_TARGET], 99),
 	};
 	return 0;
 }
@@ -96,6 +103,31 @@ void bench_calib_fit(double s_small, double s_large, uint64_t small,
 	*bw = (uint64_t)(1e9 / per_byte + 0.5);
 	lat = s_small - per_byte * (double)small;
 	*latency_ns = lat > 0 ? (uint64_t)(lat + 0.5) : 0;
+}
+
+enum devmodel_dist bench_calib_dist(double mean_ns, double p99_ns)
+{
+	/* -ln(0.01) = 4.6 for the exponential; the geometric middle. */
+	if (mean_ns > 0 && p99_ns / mean_ns > sqrt(4.605))
+		return DEVMODEL_EXP;
+	return DEVMODEL_FIXED;
+}
+
+void bench_calib_split_backend(double stage1_ns, double cpu_deep_ns,
+			       double flushes_per_io, uint64_t *flush_ns,
+			       uint64_t *req_ns)
+{
+	double f, r;
+
+	/* F = stage1 - R and cpu_deep = 2R + F * n: solve for F. */
+	if (flushes_per_io < 2)
+		f = (stage1_ns - cpu_deep_ns / 2) / (1 - flushes_per_io / 2);
+	else
+		f = 0;
+	f = fmin(fmax(f, 0), fmax(stage1_ns, 0));
+	r = fmax((cpu_deep_ns - f * flushes_per_io) / 2, 0);
+	*flush_ns = (uint64_t)(f + 0.5);
+	*req_ns = (uint64_t)(r + 0.5);
 }
 
 static int set(struct bench_config *cfg, const char *name, const char *value)
@@ -209,13 +241,34 @@ static int calibrate(const struct bench_config *base, struct bench_calib *c,
 	/*
 	 * The actors' CPU per I/O in the deep run (thread CPU time: their
 	 * work, system calls and wake-ups), split evenly between the two
-	 * halves of each actor's path.
+	 * halves of each actor's path; the backend's submission call apart
+	 * (one per ring pass: a whole one per I/O at iodepth 1, a share at
+	 * depth), from its stage at iodepth 1.
 	 */
 	c->vc.costs.submit_ns = (uint64_t)(deep.fe_cpu_per_io_ns / 2);
 	c->vc.costs.reap_ns = (uint64_t)(deep.fe_cpu_per_io_ns / 2);
-	c->vc.costs.backend_request_ns = (uint64_t)(deep.be_cpu_per_io_ns / 2);
-	c->vc.costs.backend_response_ns = (uint64_t)(deep.be_cpu_per_io_ns / 2);
+	c->backend_stage_ns = p[0][0].backend_stage_ns;
+	c->flushes_per_io = deep.flushes_per_io;
+	bench_calib_split_backend(c->backend_stage_ns, deep.be_cpu_per_io_ns,
+				  deep.flushes_per_io,
+				  &c->vc.costs.backend_flush_ns,
+				  &c->vc.costs.backend_request_ns);
+	c->vc.costs.backend_response_ns = c->vc.costs.backend_request_ns;
+	/*
+	 * At iodepth 1 every notification wakes a sleeping thread: the
+	 * mean lag is the wake-up latency, charged to idle receivers.
+	 */
 	c->evtchn_latency_ns = lags ? (uint64_t)(lag / lags) : 0;
+	c->vc.wake_latency_ns = c->evtchn_latency_ns;
+	/*
+	 * A fixed service makes the I/Os of a batch finish together, and
+	 * the virtual engine then runs in lockstep waves (one interrupt per
+	 * batch); a real disk's service varies and spreads them.  The
+	 * distribution follows the spread of the reads at iodepth 1.
+	 */
+	c->target_p99_ns = p[0][0].target_p99_ns;
+	c->vc.model.dist =
+		bench_calib_dist(p[0][0].target_mean_ns, c->target_p99_ns);
 	return 0;
 }
 
@@ -234,10 +287,13 @@ static int write_model(const char *path, const struct bench_calib *c,
 		"# Measured service (us, iodepth 1): read 4k %.1f, 64k %.1f; "
 		"write 4k %.1f, 64k %.1f.\n"
 		"# Reads at iodepth %u: %.0f IOPS; the actors' CPU per I/O "
-		"from that run.\n"
+		"from that run (%.3f flushes per I/O).\n"
+		"# Backend stage at iodepth 1 (request and submission call): "
+		"%.1f us.\n"
+		"# Read service at iodepth 1: p99 %.1f us (latency_dist from "
+		"p99 / mean).\n"
 		"# Wake-up lag of a notification, mean: %" PRIu64
-		" ns: run the virtual engine with --evtchn-latency=%" PRIu64
-		"ns.\n",
+		" ns: wake_latency_ns, with --evtchn-latency=0.\n",
 		base->filename, base->direct,
 		base->wait_mode == BENCH_WAIT_SPIN   ? "spin" :
 		base->wait_mode == BENCH_WAIT_SLEEP  ? "sleep" :
@@ -245,7 +301,8 @@ static int write_model(const char *path, const struct bench_calib *c,
 						       "busypoll",
 		c->service_ns[0][0] / 1e3, c->service_ns[0][1] / 1e3,
 		c->service_ns[1][0] / 1e3, c->service_ns[1][1] / 1e3,
-		c->deep_iodepth, c->iops_deep, c->evtchn_latency_ns,
+		c->deep_iodepth, c->iops_deep, c->flushes_per_io,
+		c->backend_stage_ns / 1e3, c->target_p99_ns / 1e3,
 		c->evtchn_latency_ns);
 	vengine_model_file_write(f, &c->vc);
 	if (fclose(f) != 0) {
@@ -255,41 +312,90 @@ static int write_model(const char *path, const struct bench_calib *c,
 	return 0;
 }
 
+/* The check's iodepths: between the calibrated points too (3, 6, ...). */
+static const unsigned int default_depths[] = { 1,  2,  3,  4,  6,  8,  12,
+					       16, 24, 32, 48, 64, 96, 128 };
+
 /*
- * The prediction check: reads at iodepth 1..128 on both engines, the
- * virtual one with the model just written.
+ * The prediction check: reads at each of @depths (@n, those the ring
+ * holds) on both engines, the virtual one with the model in @model;
+ * @base holds the check's options (the calibration's and those after
+ * "--").
  */
-static int check(const struct bench_config *base, const char *model,
-		 const struct bench_calib *c, char *err, size_t len)
+/*
+ * --check-device=measured: writes to @path the model in @model with the
+ * read latency replaced by @target_ns at every load and no transfer
+ * time, the device as the thread engine's run just measured it.
+ */
+static int write_measured(const char *model, const char *path, double target_ns,
+			  char *err, size_t len)
 {
+	struct vengine_config vc;
+	struct devmodel_dir *d = &vc.model.dir[0];
+	char why[384];
+	FILE *f;
+	int rc;
+
+	vengine_config_default(&vc);
+	rc = vengine_model_file_load(model, &vc, why, sizeof(why));
+	if (rc) {
+		snprintf(err, len, "%s", why);
+		return rc;
+	}
+	d->latency_ns = target_ns > 0 ? (uint64_t)(target_ns + 0.5) : 0;
+	d->nr_qd = 0;
+	d->bw_bytes_per_s = 0;
+	f = fopen(path, "w");
+	if (!f) {
+		snprintf(err, len, "%.200s: %s", path, strerror(errno));
+		return -errno;
+	}
+	vengine_model_file_write(f, &vc);
+	if (fclose(f) != 0) {
+		snprintf(err, len, "%.200s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+static int check(const struct bench_config *base, const char *model,
+		 const unsigned int *depths, size_t n, bool measured, char *err,
+		 size_t len)
+{
+	char point[BENCH_PATH_MAX + 16];
 	double worst = 0;
 
-	/* Between the calibrated points too: 3, 6, 12, ... are new loads. */
-	static const unsigned int depths[] = { 1,  2,  3,  4,  6,  8,  12,
-					       16, 24, 32, 48, 64, 96, 128 };
+	snprintf(point, sizeof(point), "%s.measured", model);
+	if (measured)
+		printf("# the device as measured at each point: the thread "
+		       "run's target stage, fixed (%s)\n",
+		       point);
 
 	printf("# iodepth thread_iops virtual_iops iops_err_pct "
 	       "thread_lat_us virtual_lat_us lat_err_pct thread_iops_min "
 	       "thread_iops_max\n");
-	for (size_t i = 0; i < sizeof(depths) / sizeof(depths[0]) &&
-			   depths[i] <= ring_entries(base->ring_order);
-	     i++) {
+	for (size_t i = 0; i < n; i++) {
 		unsigned int qd = depths[i];
 		struct bench_config v = *base;
 		struct point t, p;
-		char lat[32];
 		double ei, el;
 
+		if (qd > ring_entries(base->ring_order)) {
+			printf("# iodepth %u: beyond the ring's %u entries "
+			       "(--ring-order)\n",
+			       qd, ring_entries(base->ring_order));
+			continue;
+		}
 		if (measure_at(base, "randread", SMALL_BYTES, qd, &t, err, len))
+			return -EIO;
+		if (measured &&
+		    write_measured(model, point, t.target_mean_ns, err, len))
 			return -EIO;
 		v.iodepth = qd;
 		v.bs_bytes = SMALL_BYTES;
-		snprintf(lat, sizeof(lat), "%" PRIu64 "ns",
-			 c->evtchn_latency_ns);
 		if (set(&v, "rw", "randread") || set(&v, "engine", "virtual") ||
 		    set(&v, "target", "model") ||
-		    set(&v, "model-file", model) ||
-		    set(&v, "evtchn-latency", lat)) {
+		    set(&v, "model-file", measured ? point : model)) {
 			snprintf(err, len, "cannot set up the virtual run");
 			return -EINVAL;
 		}
@@ -309,8 +415,11 @@ static int check(const struct bench_config *base, const char *model,
 
 static void usage(FILE *out)
 {
-	fputs("usage: blkring calibrate [--out=FILE] [--check] [--repeats=N]\n"
-	      "                         [RUN OPTIONS]\n"
+	fputs("usage: blkring calibrate [--out=FILE | --in=FILE] [--check]\n"
+	      "                         [--check-depths=LIST]\n"
+	      "                         [--check-device=model|measured]\n"
+	      "                         [--repeats=N] [RUN OPTIONS]\n"
+	      "                         [-- CHECK OPTIONS]\n"
 	      "\n"
 	      "Measures the real file with the thread engine (target uring):\n"
 	      "random reads and writes of 4k and 64k at iodepth 1 (latency,\n"
@@ -321,39 +430,93 @@ static void usage(FILE *out)
 	      "--model-file=FILE.\n"
 	      "\n"
 	      "  --out=FILE   where to write the model\n"
-	      "  --check      then run reads at iodepth 1..128 (up to the\n"
-	      "               ring's size) on both engines and print the\n"
-	      "               prediction error at each point\n"
+	      "  --in=FILE    measure nothing: check the model in FILE\n"
+	      "               (needs --check)\n"
+	      "  --check      then run 4k random reads at iodepth 1..128 (up\n"
+	      "               to the ring's size) on both engines and print\n"
+	      "               the prediction error at each point\n"
+	      "  --check-depths=LIST  the check's iodepths (comma-separated;\n"
+	      "               default 1,2,3,4,6,8,12,16,24,32,48,64,96,128)\n"
+	      "  --check-device=measured  the virtual runs take the device\n"
+	      "               as the thread run at the same point measured it\n"
+	      "               (its target stage), not the model's: checks the\n"
+	      "               rest of the model when the disk drifts\n"
 	      "  --repeats=N  runs per measurement (1..15), the median kept;\n"
 	      "               --check prints the thread engine's spread\n"
 	      "\n"
 	      "RUN OPTIONS are blkring run's (--filename, --size, --direct,\n"
 	      "--ring-order, --wait, --runtime per measurement: default 1s\n"
-	      "and --wait=sleep here).  Exit status: 0 done, 1 a run failed,\n"
-	      "2 bad input, 130 interrupted.\n",
+	      "and --wait=sleep here).  CHECK OPTIONS, after --, are run\n"
+	      "options for the check's runs only, on both engines (e.g.\n"
+	      "-- --irq-coalesce=8 --irq-coalesce-time=50us).  Exit status:\n"
+	      "0 done, 1 a run failed, 2 bad input, 130 interrupted.\n",
 	      out);
+}
+
+/*
+ * Parses --check-depths' LIST into @depths (at most @max); returns the
+ * count, or 0 if LIST is not rising whole numbers in 1..65536.
+ */
+static size_t parse_depths(const char *list, unsigned int *depths, size_t max)
+{
+	size_t n = 0;
+	const char *p = list;
+
+	while (*p) {
+		unsigned long v;
+		char *end;
+
+		if (n == max || *p < '0' || *p > '9')
+			return 0;
+		v = strtoul(p, &end, 10);
+		if (v < 1 || v > 65536 || (*end && *end != ',') ||
+		    (n && v <= depths[n - 1]))
+			return 0;
+		depths[n++] = (unsigned int)v;
+		p = *end ? end + 1 : end;
+	}
+	return n;
 }
 
 int bench_calibrate_main(int argc, char **argv)
 {
-	struct bench_config cfg;
+	struct bench_config cfg, chk;
 	struct bench_calib c;
 	struct sigaction sa = { .sa_handler = on_sigint };
-	const char *out = "blkring.model";
-	char **rest, err[512];
-	int nrest = 0, rc, first_arg;
+	const char *out = "blkring.model", *in = NULL, *dlist = NULL;
+	const char *device = "model";
+	char **rest, **extra, err[512];
+	int nrest = 0, nextra = 0, rc, first_arg;
 	const char *rep = "1";
-	bool do_check = false;
+	bool do_check = false, dashes = false;
+	unsigned int depths[32];
+	size_t ndepths = sizeof(default_depths) / sizeof(default_depths[0]);
 	char *end;
 
+	memcpy(depths, default_depths, sizeof(default_depths));
 	rest = calloc((size_t)argc + 1, sizeof(*rest));
-	if (!rest)
+	extra = calloc((size_t)argc + 1, sizeof(*extra));
+	if (!rest || !extra) {
+		free(rest);
+		free(extra);
 		return BENCH_EXIT_USAGE;
+	}
+	extra[nextra++] = argv[0];
 	for (int i = 0; i < argc; i++) {
-		if (i > 0 && !strncmp(argv[i], "--out=", 6))
+		if (dashes)
+			extra[nextra++] = argv[i];
+		else if (i > 0 && !strcmp(argv[i], "--"))
+			dashes = true;
+		else if (i > 0 && !strncmp(argv[i], "--out=", 6))
 			out = argv[i] + 6;
+		else if (i > 0 && !strncmp(argv[i], "--in=", 5))
+			in = argv[i] + 5;
 		else if (i > 0 && !strcmp(argv[i], "--check"))
 			do_check = true;
+		else if (i > 0 && !strncmp(argv[i], "--check-depths=", 15))
+			dlist = argv[i] + 15;
+		else if (i > 0 && !strncmp(argv[i], "--check-device=", 15))
+			device = argv[i] + 15;
 		else if (i > 0 && !strncmp(argv[i], "--repeats=", 10))
 			rep = argv[i] + 10;
 		else
@@ -362,12 +525,14 @@ int bench_calibrate_main(int argc, char **argv)
 	if (bench_config_default(&cfg) < 0 || set(&cfg, "runtime", "1s") ||
 	    set(&cfg, "wait", "sleep")) {
 		free(rest);
+		free(extra);
 		return BENCH_EXIT_USAGE;
 	}
 	rc = bench_opts_parse(nrest, rest, &cfg, &first_arg, err, sizeof(err));
 	if (rc == BENCH_OPTS_HELP) {
 		usage(stdout);
 		free(rest);
+		free(extra);
 		return BENCH_EXIT_OK;
 	}
 	if (rc == 0 && first_arg < nrest) {
@@ -382,6 +547,27 @@ int bench_calibrate_main(int argc, char **argv)
 			 "real file (target uring, thread engine)");
 		rc = -EINVAL;
 	}
+	chk = cfg;
+	if (rc == 0 && nextra > 1) {
+		int r = bench_opts_parse(nextra, extra, &chk, &first_arg, err,
+					 sizeof(err));
+
+		if (r == 0 && first_arg < nextra) {
+			snprintf(err, sizeof(err),
+				 "'%s' after --: no positional arguments",
+				 extra[first_arg]);
+			r = -EINVAL;
+		}
+		if (r == 0 && (chk.target != BENCH_TARGET_URING ||
+			       chk.engine != BENCH_ENGINE_THREAD)) {
+			snprintf(err, sizeof(err),
+				 "--target and --engine after --: the check "
+				 "runs the real file and the model itself");
+			r = -EINVAL;
+		}
+		if (r != 0)
+			rc = r < 0 ? r : -EINVAL;
+	}
 	repeats = (unsigned int)strtoul(rep, &end, 10);
 	if (rc == 0 && (*end || !rep[0] || repeats < 1 || repeats > 15)) {
 		snprintf(err, sizeof(err),
@@ -392,24 +578,62 @@ int bench_calibrate_main(int argc, char **argv)
 		snprintf(err, sizeof(err), "--out: empty (allowed: a path)");
 		rc = -EINVAL;
 	}
+	if (rc == 0 && in && (!in[0] || !do_check)) {
+		snprintf(err, sizeof(err),
+			 "--in=%.200s: a model to check needs a path and "
+			 "--check",
+			 in);
+		rc = -EINVAL;
+	}
+	if (rc == 0 && strcmp(device, "model") && strcmp(device, "measured")) {
+		snprintf(err, sizeof(err),
+			 "--check-device=%.32s: unknown (allowed: model, "
+			 "measured)",
+			 device);
+		rc = -EINVAL;
+	}
+	if (rc == 0 && in) {
+		/* A model that cannot be read fails now, not after runs. */
+		struct vengine_config vc;
+		char why[384];
+
+		vengine_config_default(&vc);
+		rc = vengine_model_file_load(in, &vc, why, sizeof(why));
+		if (rc)
+			snprintf(err, sizeof(err), "--in: %s", why);
+	}
+	if (rc == 0 && dlist) {
+		ndepths = parse_depths(dlist, depths,
+				       sizeof(depths) / sizeof(depths[0]));
+		if (!ndepths) {
+			snprintf(err, sizeof(err),
+				 "--check-depths=%.64s: bad list (allowed: "
+				 "up to 32 rising iodepths 1..65536, "
+				 "comma-separated)",
+				 dlist);
+			rc = -EINVAL;
+		}
+	}
 	free(rest);
+	free(extra);
 	if (rc < 0) {
 		fprintf(stderr, "blkring calibrate: %s\n", err);
 		return BENCH_EXIT_USAGE;
 	}
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
-	rc = calibrate(&cfg, &c, err, sizeof(err));
-	if (rc == 0)
-		rc = write_model(out, &c, &cfg, err, sizeof(err));
-	if (rc == 0) {
-		fprintf(stderr, "blkring calibrate: wrote %s\n", out);
-		vengine_model_file_write(stdout, &c.vc);
-		printf("# use with --evtchn-latency=%" PRIu64 "ns\n",
-		       c.evtchn_latency_ns);
+	if (!in) {
+		rc = calibrate(&cfg, &c, err, sizeof(err));
+		if (rc == 0)
+			rc = write_model(out, &c, &cfg, err, sizeof(err));
+		if (rc == 0) {
+			fprintf(stderr, "blkring calibrate: wrote %s\n", out);
+			vengine_model_file_write(stdout, &c.vc);
+		}
 	}
 	if (rc == 0 && do_check)
-		rc = check(&cfg, out, &c, err, sizeof(err));
+		rc = check(&chk, in ? in : out, depths, ndepths,
+			   !strcmp(device, "measured"), err, sizeof(err));
 	signal(SIGINT, SIG_DFL);
 	if (rc < 0) {
 		fprintf(stderr, "blkring calibrate: %s\n", err);

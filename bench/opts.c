@@ -901,6 +901,24 @@ static const struct bench_opt bench_opts[] = {
 		.max = UINT64_MAX,
 		.help = "Device model: write bytes per second per channel; 0 = infinite.",
 	},
+	{
+		.name = "cost-backend-flush",
+		.type = BENCH_OPT_TIME,
+		FIELD(cost_backend_flush_ns),
+		.def = "0",
+		.min = 0,
+		.max = NS_PER_S,
+		.help = "Virtual engine: backend CPU per flush of I/O to the target.",
+	},
+	{
+		.name = "wake-latency",
+		.type = BENCH_OPT_TIME,
+		FIELD(wake_latency_ns),
+		.def = "0",
+		.min = 0,
+		.max = NS_PER_S,
+		.help = "Virtual engine: a kick or interrupt to an idle actor is seen this late.",
+	},
 };
 
 #define BENCH_NOPTS ARRAY_SIZE(bench_opts)

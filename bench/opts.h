@@ -290,6 +290,9 @@ struct bench_config {
 	uint64_t model_write_bw;
 	/* wait=busypoll: spin this long when idle, then sleep */
 	uint64_t busypoll_ns;
+	/* The virtual engine: per target flush; a sleeper's wake-up. */
+	uint64_t cost_backend_flush_ns;
+	uint64_t wake_latency_ns;
 };
 
 /* struct bench_config.rate_process. */

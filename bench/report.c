@@ -1140,6 +1140,8 @@ static void text_virtual(FILE *out, const struct bench_config *cfg)
 	opt(out, cfg, "cost-reap");
 	opt(out, cfg, "cost-backend-request");
 	opt(out, cfg, "cost-backend-response");
+	opt(out, cfg, "cost-backend-flush");
+	opt(out, cfg, "wake-latency");
 	if (cfg->model_file[0])
 		opt(out, cfg, "model-file");
 	if (cfg->target == BENCH_TARGET_MODEL) {

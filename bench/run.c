@@ -359,6 +359,8 @@ static const char *const virtual_only[] = {
 	"cost-backend-request",
 	"cost-backend-response",
 	"model-file",
+	"cost-backend-flush",
+	"wake-latency",
 };
 
 int bench_vengine_config(const struct bench_config *cfg,
@@ -402,6 +404,8 @@ int bench_vengine_config(const struct bench_config *cfg,
 	vc->costs.reap_ns = cfg->cost_reap_ns;
 	vc->costs.backend_request_ns = cfg->cost_backend_request_ns;
 	vc->costs.backend_response_ns = cfg->cost_backend_response_ns;
+	vc->costs.backend_flush_ns = cfg->cost_backend_flush_ns;
+	vc->wake_latency_ns = cfg->wake_latency_ns;
 	vc->model.channels = cfg->model_channels;
 	vc->model.dist = model_dist_map[cfg->model_latency_dist];
 	vc->model.dir[0].latency_ns = cfg->model_read_latency_ns;

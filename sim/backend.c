@@ -643,6 +643,8 @@ static bool flush(struct backend *be)
 
 	if (!be->queued)
 		return true;
+	be->st.flushes++;
+	sim_charge(be->cfg.clock, be->cfg.flush_cost_ns);
 	rc = be->cfg.target->flush(be->cfg.target_state);
 	now = sim_now(be->cfg.clock);
 	for (unsigned int i = 0; i < be->nr_pass_queued; i++)

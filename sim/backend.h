@@ -100,6 +100,12 @@ struct backend_config {
 	 * (copy, validate, map) and per response written.
 	 */
 	uint64_t request_cost_ns, response_cost_ns;
+	/*
+	 * The same, per flush that sends I/O to the target (a submission
+	 * system call: one per ring pass, or per request with
+	 * submit_per_request), charged before the target sees the I/O.
+	 */
+	uint64_t flush_cost_ns;
 };
 
 struct backend_stats {
@@ -132,6 +138,7 @@ struct backend_stats {
 	uint64_t budget_stops;	   /* passes cut short by the budget */
 	uint64_t response_pushes;  /* publications of the response index */
 	uint64_t retries;	   /* -EAGAIN I/Os submitted again */
+	uint64_t flushes;	   /* flushes that sent I/O to the target */
 };
 
 /* Allocates a backend over an initialised ring.  0 or -errno. */

@@ -875,6 +875,7 @@ int engine__start_actors(const struct engine_config *cfg,
 		.max_retries = cfg->backend_retries,
 		.request_cost_ns = w->request_cost_ns,
 		.response_cost_ns = w->response_cost_ns,
+		.flush_cost_ns = w->flush_cost_ns,
 	};
 	int rc;
 

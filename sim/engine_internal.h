@@ -34,7 +34,7 @@ struct engine_wiring {
 	 * the thread engine, which pays the real cost.
 	 */
 	uint64_t submit_cost_ns, split_cost_ns, reap_cost_ns;
-	uint64_t request_cost_ns, response_cost_ns;
+	uint64_t request_cost_ns, response_cost_ns, flush_cost_ns;
 };
 
 /*

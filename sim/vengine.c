@@ -67,6 +67,7 @@ struct vengine {
 	struct frontend *fe;
 	struct backend *be;
 	bool gated, poll, stopping, done, be_dead;
+	bool workers; /* a submit or deferred worker runs */
 	uint64_t deadline_ns, stop_ns, end_ns;
 	bool interrupted, drain_timeout;
 };
@@ -198,6 +199,18 @@ static void step_worker(struct vengine *ve, enum vengine_actor a)
 
 /* ---- The queue ----------------------------------------------------------- */
 
+/*
+ * When actor @c sees a kick or interrupt due at @due: then, or a wake-up
+ * later if it is idle by then (free: a thread with nothing to do sleeps).
+ */
+static inline uint64_t seen_ns(const struct vengine *ve, const struct vcpu *c,
+			       uint64_t due)
+{
+	if (due == NEVER || c->t > due)
+		return due;
+	return due + ve->vc->wake_latency_ns;
+}
+
 /* When actor @a must next run, from what it and the others left. */
 static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 {
@@ -206,7 +219,7 @@ static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 
 	switch (a) {
 	case VE_FE:
-		w = min_u64(w, evtchn_due_ns(&ve->irq));
+		w = min_u64(w, seen_ns(ve, c, evtchn_due_ns(&ve->irq)));
 		if (!ve->stopping)
 			w = min_u64(w, ve->deadline_ns);
 		else if (ve->stop_ns + ve->cfg->drain_timeout_ns < NEVER)
@@ -217,7 +230,7 @@ static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 			w = min_u64(w, due);
 		break;
 	case VE_BE:
-		w = min_u64(w, evtchn_due_ns(&ve->kick));
+		w = min_u64(w, seen_ns(ve, c, evtchn_due_ns(&ve->kick)));
 		w = min_u64(w, backend_deadline_ns(ve->be));
 		if (backend_busy(ve->be) && ve->target->next_done_ns)
 			w = min_u64(w,
@@ -234,38 +247,45 @@ static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 	return w == NEVER ? NEVER : (w > c->t ? w : c->t);
 }
 
-static void reschedule(struct vengine *ve)
+/*
+ * Sets actor @a's wake-up to @w (a new sequence number if it moved) and
+ * makes it @best if it is earlier, or as early and set before.
+ */
+static inline void consider(struct vengine *ve, enum vengine_actor a,
+			    uint64_t w, struct vcpu **best)
 {
-	for (int a = 0; a < VE_ACTORS; a++) {
-		struct vcpu *c = &ve->cpu[a];
-		uint64_t w;
+	struct vcpu *c = &ve->cpu[a];
 
-		if (!c->on)
-			continue;
-		w = next_wake(ve, a);
-		if (w != c->wake) {
-			c->wake = w;
-			c->seq = ve->seq++;
-		}
+	if (w != c->wake) {
+		c->wake = w;
+		c->seq = ve->seq++;
 	}
+	if (w == NEVER)
+		return;
+	if (!*best || w < (*best)->wake ||
+	    (w == (*best)->wake && c->seq < (*best)->seq))
+		*best = c;
 }
 
-/* The actor to run next: earliest wake-up, then earliest set; or -1. */
-static int pick(const struct vengine *ve)
+/*
+ * Recomputes every actor's wake-up, in actor order (the order of the
+ * sequence numbers), and returns the actor to run next: the earliest
+ * wake-up, then the earliest set; or -1 if none will ever run.
+ */
+static int reschedule(struct vengine *ve)
 {
-	int best = -1;
+	struct vcpu *best = NULL;
 
-	for (int a = 0; a < VE_ACTORS; a++) {
-		const struct vcpu *c = &ve->cpu[a];
-
-		if (!c->on || c->wake == NEVER)
-			continue;
-		if (best < 0 || c->wake < ve->cpu[best].wake ||
-		    (c->wake == ve->cpu[best].wake &&
-		     c->seq < ve->cpu[best].seq))
-			best = a;
+	/* Written out: the frontend is always on, the workers seldom. */
+	consider(ve, VE_FE, next_wake(ve, VE_FE), &best);
+	if (ve->cpu[VE_BE].on)
+		consider(ve, VE_BE, next_wake(ve, VE_BE), &best);
+	if (ve->workers) {
+		for (int a = VE_SUB; a < VE_ACTORS; a++)
+			if (ve->cpu[a].on)
+				consider(ve, a, next_wake(ve, a), &best);
 	}
-	return best;
+	return best ? (int)(best - ve->cpu) : -1;
 }
 
 static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
@@ -274,8 +294,9 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 	uint64_t last = 0, same = 0;
 
 	while (!ve->done) {
-		int a = pick(ve);
+		int a = reschedule(ve);
 		struct vcpu *c;
+		uint64_t t0;
 
 		if (a < 0) {
 			/* Nothing will ever happen again: I/O is stuck. */
@@ -289,12 +310,16 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 		c->poke = NEVER;
 		c->again = false;
 		ve->cur = c;
+		ve->clock.vt_ns = &c->t;
+		t0 = c->t;
 		if (a == VE_FE)
 			step_frontend(ve);
 		else if (a == VE_BE)
 			step_backend(ve);
 		else
 			step_worker(ve, a);
+		/* Time passes in a step only by charges: its CPU time. */
+		c->busy_ns += c->t - t0;
 		(*steps)++;
 		if (c->wake == last && ve->deadline_ns != NEVER) {
 			if (++same > STUCK_STEPS) {
@@ -309,7 +334,6 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 			last = c->wake;
 			same = 0;
 		}
-		reschedule(ve);
 	}
 	return 0;
 }
@@ -323,11 +347,12 @@ static bool time_passes(const struct engine_config *cfg,
 	bool model = cfg->target->flags & TARGET_F_VIRTUAL;
 
 	return cfg->evtchn.latency_ns || cfg->evtchn.latency_max_ns ||
-	       (cfg->evtchn.cost_ns &&
+	       ((cfg->evtchn.cost_ns || vc->wake_latency_ns) &&
 		cfg->evtchn.notify != EVTCHN_NOTIFY_POLL) ||
 	       cfg->lock_work_ns || k->submit_ns || k->reap_ns ||
 	       k->backend_request_ns || k->backend_response_ns ||
-	       cfg->workload.rate_iops || cfg->workload.thinktime_ns ||
+	       k->backend_flush_ns || cfg->workload.rate_iops ||
+	       cfg->workload.thinktime_ns ||
 	       (model &&
 		(m->dir[0].latency_ns || m->dir[1].latency_ns ||
 		 m->dir[0].bw_bytes_per_s || m->dir[1].bw_bytes_per_s));
@@ -430,6 +455,7 @@ static int start_actors(struct vengine *ve, char *why, size_t why_len)
 		.reap_cost_ns = k->reap_ns,
 		.request_cost_ns = k->backend_request_ns,
 		.response_cost_ns = k->backend_response_ns,
+		.flush_cost_ns = k->backend_flush_ns,
 	};
 
 	return engine__start_actors(ve->cfg, &w, &ve->fe, &ve->be, why,
@@ -483,6 +509,7 @@ int vengine_run(const struct engine_config *cfg,
 	}
 	ve->cfg = cfg;
 	ve->vc = vc;
+	/* The time is read and charged inline (vt_ns); see run_loop(). */
 	ve->clock =
 		(struct sim_clock){ .now_ns = ve_now, .charge_ns = ve_charge };
 	for (int a = 0; a < VE_ACTORS; a++)
@@ -491,6 +518,7 @@ int vengine_run(const struct engine_config *cfg,
 					    .poke = NEVER };
 	/* Set-up work (a target's init) is charged to nobody in particular. */
 	ve->cur = &ve->cpu[VE_BE];
+	ve->clock.vt_ns = &ve->cur->t;
 	rc = grant_table_init(
 		&ve->grants,
 		frontend_grant_pages(cfg->ring_order,
@@ -547,9 +575,10 @@ int vengine_run(const struct engine_config *cfg,
 	ve->cpu[VE_BE].on = true;
 	ve->cpu[VE_SUB].on = cfg->submit_path == FRONTEND_SUBMIT_WORKER;
 	ve->cpu[VE_DPC].on = cfg->completion == FRONTEND_COMPLETE_DEFERRED;
+	ve->workers = ve->cpu[VE_SUB].on || ve->cpu[VE_DPC].on;
+	ve->cpu[VE_BE].busy_ns = ve->cpu[VE_BE].t - VENGINE_EPOCH_NS;
 	/* The frontend starts the run; the others wait for an event. */
 	ve->cpu[VE_FE].poke = VENGINE_EPOCH_NS;
-	reschedule(ve);
 	rc = run_loop(ve, &steps, why, why_len);
 	if (rc == 0)
 		collect(ve, res, disk_bytes);
@@ -621,6 +650,10 @@ static const struct model_key model_keys[] = {
 	  "backend CPU per request consumed" },
 	{ "cost_backend_response_ns", KEY_U64, VC(costs.backend_response_ns),
 	  "backend CPU per response written" },
+	{ "cost_backend_flush_ns", KEY_U64, VC(costs.backend_flush_ns),
+	  "backend CPU per flush of I/O to the target (a submission call)" },
+	{ "wake_latency_ns", KEY_U64, VC(wake_latency_ns),
+	  "how late an idle (sleeping) actor sees a kick or interrupt" },
 };
 
 #define NKEYS (sizeof(model_keys) / sizeof(model_keys[0]))

@@ -47,11 +47,20 @@ struct vengine_costs {
 	uint64_t reap_ns;	      /* frontend: per response reaped */
 	uint64_t backend_request_ns;  /* backend: per request consumed */
 	uint64_t backend_response_ns; /* backend: per response written */
+	uint64_t backend_flush_ns;    /* backend: per flush sending I/O to
+				       * the target (a submission call) */
 };
 
 struct vengine_config {
 	struct vengine_costs costs;
 	struct devmodel_config model; /* for the model target */
+	/*
+	 * A kick or interrupt due when its receiver is idle (free, as a
+	 * thread with nothing to do sleeps) is seen this much later: the
+	 * wake-up of a sleeping thread.  One a busy receiver finds when it
+	 * is free is not delayed.
+	 */
+	uint64_t wake_latency_ns;
 };
 
 /* What a run of the virtual engine did besides the engine_result. */

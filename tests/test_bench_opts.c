@@ -122,7 +122,7 @@ static void test_table_sane(void)
 		}
 		CU_ASSERT(bench_opt_find(o->name) == o);
 	}
-	CU_ASSERT_EQUAL(count, 93);
+	CU_ASSERT_EQUAL(count, 95);
 }
 
 static void test_defaults(void)
@@ -628,7 +628,7 @@ static void test_round_trip(void)
 	/* Every option away from its default, and at its bounds. */
 	static const struct {
 		const char *name, *value;
-	} sets[][93] = {
+	} sets[][95] = {
 		{
 			{ "rw", "readwrite" },
 			{ "bs", "1536" },
@@ -723,6 +723,8 @@ static void test_round_trip(void)
 			{ "model-write-latency", "1ms" },
 			{ "model-write-latency-max", "2ms" },
 			{ "model-write-bw", "0" },
+			{ "cost-backend-flush", "25us" },
+			{ "wake-latency", "1s" },
 		},
 		{
 			{ "rw", "write" },
@@ -818,6 +820,8 @@ static void test_round_trip(void)
 			{ "model-write-latency", "60s" },
 			{ "model-write-latency-max", "1ns" },
 			{ "model-write-bw", "1k" },
+			{ "cost-backend-flush", "1s" },
+			{ "wake-latency", "1ns" },
 		},
 	};
 	struct bench_config cfg;

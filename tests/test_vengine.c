@@ -125,7 +125,7 @@ static void busy_setup(struct engine_config *ec, struct vengine_config *vc,
 	ec->evtchn.cost_ns = 500;
 	ec->coalesce_count = 4;
 	ec->coalesce_ns = 10 * US;
-	vc->costs = (struct vengine_costs){ 200, 50, 100, 300, 100 };
+	vc->costs = (struct vengine_costs){ 200, 50, 100, 300, 100, 0 };
 	vc->model.channels = 8;
 	vc->model.dist = DEVMODEL_EXP;
 	vc->model.seed = seed;
@@ -214,18 +214,22 @@ static void test_report_identical(void)
 
 /*
  * One channel of fixed service time S at iodepth 1: each I/O takes
- * exactly submit + kick latency + request + S + response + interrupt
- * latency + reap, one after another, so IOPS = 1 / that sum exactly.
- * The notification cost is paid after sending, off this path.
+ * exactly submit + kick latency + wake-up + request + flush + S +
+ * response + interrupt latency + wake-up + reap, one after another, so
+ * IOPS = 1 / that sum exactly: both receivers are idle (asleep) when
+ * their notification comes.  The notification cost is paid after
+ * sending, off this path.
  */
 static void test_iodepth1_exact(void)
 {
 	static const struct {
-		uint64_t s, lat, submit, req, rsp, reap, notify;
+		uint64_t s, lat, submit, req, rsp, reap, notify, flush, wake;
 	} cases[] = {
-		{ 10 * US, 0, 0, 0, 0, 0, 0 },
-		{ 80 * US, 3 * US, 700, 1500, 400, 600, 900 },
-		{ 1, 1, 1, 1, 1, 1, 0 },
+		{ 10 * US, 0, 0, 0, 0, 0, 0, 0, 0 },
+		{ 80 * US, 3 * US, 700, 1500, 400, 600, 900, 0, 0 },
+		{ 1, 1, 1, 1, 1, 1, 0, 0, 0 },
+		{ 60 * US, 0, 700, 1500, 400, 600, 900, 25 * US, 11 * US },
+		{ 10 * US, 2 * US, 0, 0, 0, 0, 0, 1, 1 },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -234,8 +238,9 @@ static void test_iodepth1_exact(void)
 		static struct engine_result res;
 		struct tally t;
 		uint64_t period = cases[i].submit + cases[i].lat +
-				  cases[i].req + cases[i].s + cases[i].rsp +
-				  cases[i].lat + cases[i].reap;
+				  cases[i].wake + cases[i].req +
+				  cases[i].flush + cases[i].s + cases[i].rsp +
+				  cases[i].lat + cases[i].wake + cases[i].reap;
 
 		setup(&ec, &vc, &t, 1, 5000, cases[i].s);
 		ec.evtchn.latency_ns = cases[i].lat;
@@ -244,7 +249,15 @@ static void test_iodepth1_exact(void)
 		vc.costs.backend_request_ns = cases[i].req;
 		vc.costs.backend_response_ns = cases[i].rsp;
 		vc.costs.reap_ns = cases[i].reap;
+		vc.costs.backend_flush_ns = cases[i].flush;
+		vc.wake_latency_ns = cases[i].wake;
 		run_ok(&ec, &vc, &res);
+		/* Every notification found its receiver asleep. */
+		CU_ASSERT_EQUAL(res.kick.lag_sum_ns,
+				res.kick.delivered * cases[i].wake);
+		CU_ASSERT_EQUAL(res.irq.lag_sum_ns,
+				res.irq.delivered * cases[i].wake);
+		CU_ASSERT_EQUAL(res.be.flushes, 5000);
 		CU_ASSERT_EQUAL(t.n, 5000);
 		CU_ASSERT_EQUAL(t.lat_min_ns, period);
 		CU_ASSERT_EQUAL(t.lat_max_ns, period);
@@ -486,6 +499,71 @@ static void test_busy_backend(void)
 	CU_ASSERT(fabs((double)res.be_cpu_ns /
 			       (double)(res.end_ns - res.start_ns) -
 		       1) < 0.01);
+}
+
+/*
+ * The same busy backend with a flush per request (1 us): the bottleneck
+ * is 1 / (1.5 + 0.5 + 1) us, the backend busy all the time, a flush per
+ * I/O.
+ */
+static void test_busy_flush(void)
+{
+	struct engine_config ec;
+	struct vengine_config vc;
+	static struct engine_result res;
+	struct tally t;
+	double x;
+
+	setup(&ec, &vc, &t, 32, 50000, 1 * US);
+	ec.submit_per_request = true;
+	vc.model.channels = 32;
+	vc.costs.backend_request_ns = 1500;
+	vc.costs.backend_response_ns = 500;
+	vc.costs.backend_flush_ns = 1000;
+	run_ok(&ec, &vc, &res);
+	x = (double)t.n / elapsed_s(&res);
+	CU_ASSERT(fabs(x / (1e9 / 3000) - 1) < 0.01);
+	CU_ASSERT(fabs((double)res.be_cpu_ns /
+			       (double)(res.end_ns - res.start_ns) -
+		       1) < 0.01);
+	CU_ASSERT_EQUAL(res.be.flushes, 50000);
+}
+
+/*
+ * The wake-up latency W is paid by an idle receiver only.  At iodepth 1
+ * with a notification cost N the backend pays after each interrupt, the
+ * next kick comes while the backend is still busy (W + reap + submit =
+ * 22 us < N = 30 us): it is seen when the backend is free, at lag
+ * N - 22 = 8 us, not at W = 20 us; the frontend is idle when each
+ * interrupt comes and sees it W late.  So each I/O takes exactly
+ * N + request + flush + S + response = 68 us (the first 80 us: its kick
+ * finds the backend asleep).
+ */
+static void test_wake_idle_only(void)
+{
+	struct engine_config ec;
+	struct vengine_config vc;
+	static struct engine_result res;
+	struct tally t;
+	const uint64_t n = 5000;
+
+	setup(&ec, &vc, &t, 1, n, 30 * US);
+	ec.evtchn.cost_ns = 30 * US;
+	vc.costs.submit_ns = 1 * US;
+	vc.costs.reap_ns = 1 * US;
+	vc.costs.backend_request_ns = 2 * US;
+	vc.costs.backend_flush_ns = 5 * US;
+	vc.costs.backend_response_ns = 1 * US;
+	vc.wake_latency_ns = 20 * US;
+	run_ok(&ec, &vc, &res);
+	CU_ASSERT_EQUAL(t.n, n);
+	CU_ASSERT_EQUAL(t.lat_min_ns, 68 * US);
+	CU_ASSERT_EQUAL(t.lat_max_ns, 80 * US);
+	CU_ASSERT_EQUAL(t.lat_sum_ns, n * 68 * US + 12 * US);
+	CU_ASSERT_EQUAL(res.kick.delivered, n);
+	CU_ASSERT_EQUAL(res.kick.lag_sum_ns, 20 * US + (n - 1) * 8 * US);
+	CU_ASSERT_EQUAL(res.kick.lag_max_ns, 20 * US);
+	CU_ASSERT_EQUAL(res.irq.lag_sum_ns, n * 20 * US);
 }
 
 /* The policy workers run as their own virtual CPUs. */
@@ -756,7 +834,8 @@ static void test_model_file(void)
 	a.model.dir[1] = (struct devmodel_dir){ .latency_ns = 4,
 						.latency_max_ns = 5,
 						.bw_bytes_per_s = 6 };
-	a.costs = (struct vengine_costs){ 7, 8, 9, 10, 11 };
+	a.costs = (struct vengine_costs){ 7, 8, 9, 10, 11, 12 };
+	a.wake_latency_ns = 13;
 	vengine_model_file_write(f, &a);
 	fclose(f);
 	vengine_config_default(&b);
@@ -766,6 +845,7 @@ static void test_model_file(void)
 	CU_ASSERT_EQUAL(memcmp(&a.model.dir, &b.model.dir, sizeof(a.model.dir)),
 			0);
 	CU_ASSERT_EQUAL(memcmp(&a.costs, &b.costs, sizeof(a.costs)), 0);
+	CU_ASSERT_EQUAL(b.wake_latency_ns, 13);
 
 	/* Bad files name the line and what is wrong; nothing changes. */
 	static const struct {
@@ -880,6 +960,8 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_coalesce_time);
 	s = CU_add_suite("vcpus", NULL, NULL);
 	CU_ADD_TEST(s, test_busy_backend);
+	CU_ADD_TEST(s, test_busy_flush);
+	CU_ADD_TEST(s, test_wake_idle_only);
 	CU_ADD_TEST(s, test_workers);
 	CU_ADD_TEST(s, test_poll_mode);
 	CU_ADD_TEST(s, test_verify_and_runtime);
