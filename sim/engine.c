@@ -1318,6 +1318,12 @@ static void sum_frontend(struct frontend_stats *t,
 				     t0;
 	t->last_complete_ns = max_u64(t1, s->last_complete_ns);
 	t->inflight += s->inflight;
+	/* The lanes' first mismatches, lane by lane, up to the bound. */
+	for (unsigned int i = 0; i < s->verify_nr_details &&
+				 t->verify_nr_details < FRONTEND_VERIFY_DETAILS;
+	     i++)
+		t->verify_details[t->verify_nr_details++] =
+			s->verify_details[i];
 	if (s->disabled && !t->disabled)
 		memcpy(t->error, s->error, sizeof(t->error));
 	t->disabled |= s->disabled;
