@@ -58,6 +58,68 @@ static const enum evtchn_latency_dist dist_map[] = {
 	[BENCH_LAT_EXP] = EVTCHN_LAT_EXP,
 };
 
+static const enum frontend_verify verify_map[] = {
+	[BENCH_VERIFY_NONE] = FRONTEND_VERIFY_NONE,
+	[BENCH_VERIFY_PATTERN] = FRONTEND_VERIFY_PATTERN,
+	[BENCH_VERIFY_CRC32C] = FRONTEND_VERIFY_CRC32C,
+};
+
+/*
+ * verify=crc32c checks whole 4 KiB blocks: every I/O must start and end
+ * on one.  Names the first option that breaks it (@wc: the workload as
+ * parsed).  0 or -EINVAL with the reason in @err.
+ */
+static int check_verify_blocks(const struct bench_config *cfg,
+			       const struct wl_config *wc, char *err,
+			       size_t err_len)
+{
+	const uint32_t blk = WL_VBLOCK_BYTES;
+	const char *name = NULL;
+	char val[BENCH_PATH_MAX + 32];
+
+	if (cfg->read_iolog[0]) {
+		snprintf(err, err_len,
+			 "--verify=crc32c: a trace's I/Os need not be whole "
+			 "4 KiB blocks; replay it with --verify=pattern or "
+			 "none");
+		return -EINVAL;
+	}
+	if (wc->nbssplit) {
+		for (unsigned int i = 0; i < wc->nbssplit; i++)
+			if (wc->bssplit[i].bs_bytes % blk)
+				name = "bssplit";
+	} else if (wc->bs_max_bytes) {
+		/* Lengths step by the low end if a power of two, else 512. */
+		if (wc->bs_bytes % blk || wc->bs_max_bytes % blk ||
+		    (wc->bs_bytes & (wc->bs_bytes - 1)))
+			name = "bsrange";
+	} else if (wc->bs_bytes % blk) {
+		name = "bs";
+	}
+	if (!name && wc->offset_bytes % blk)
+		name = "offset";
+	if (!name && cfg->io_limit_bytes % blk)
+		name = "io_size";
+	/* Without runtime or io_size the run covers size once. */
+	if (!name && !cfg->io_limit_bytes && !cfg->runtime_ns &&
+	    cfg->size_bytes % blk)
+		name = "size";
+	if (!name)
+		return 0;
+	bench_opt_format(cfg, bench_opt_find(name), val, sizeof(val));
+	snprintf(err, err_len,
+		 "--%s=%.200s: with --verify=crc32c every I/O must be whole "
+		 "4 KiB blocks (allowed: multiples of 4k%s)",
+		 name, val,
+		 !strcmp(name, "bsrange") ?
+			 ", the low end a power of two so that every length "
+			 "drawn is one" :
+		 !strcmp(name, "io_size") || !strcmp(name, "size") ?
+			 ", as the last I/O is cut to it" :
+			 "");
+	return -EINVAL;
+}
+
 static const char *const target_map[] = {
 	[BENCH_TARGET_NULL] = "null",
 	[BENCH_TARGET_MEM] = "mem",
@@ -305,7 +367,10 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->workload.seed = cfg->seed;
 	if (bench_workload_config(cfg, &ec->workload, err, err_len))
 		return -EINVAL;
-	ec->verify = cfg->verify == BENCH_VERIFY_PATTERN;
+	ec->verify = verify_map[cfg->verify];
+	if (cfg->verify == BENCH_VERIFY_CRC32C &&
+	    check_verify_blocks(cfg, &ec->workload, err, err_len))
+		return -EINVAL;
 	/*
 	 * Time based, like fio --time_based: with a runtime the workload
 	 * wraps over the file until the time is up; without one it covers
@@ -801,7 +866,14 @@ static int run_group(const struct bench_config *cfg_in,
 				"see the conservation line\n");
 		return worse(status, BENCH_EXIT_FAILED);
 	}
-	if (res.fe.verify_errors) {
+	if (res.fe.verify_errors && cfg->verify == BENCH_VERIFY_CRC32C) {
+		fprintf(stderr,
+			"blkring run: verify: %llu blocks read back wrong\n",
+			(unsigned long long)res.fe.verify_errors);
+		bench_report_verify_details(stderr, &res.fe,
+					    "blkring run: verify: ");
+		status = worse(status, BENCH_EXIT_FAILED);
+	} else if (res.fe.verify_errors) {
 		fprintf(stderr,
 			"blkring run: verify: %llu bytes read back wrong\n",
 			(unsigned long long)res.fe.verify_errors);
