@@ -649,6 +649,12 @@ struct job_sum {
 	uint64_t elapsed_ns; /* the jobs' times, one after another */
 };
 
+/* Whether @cfg's workload writes. */
+static bool writes(const struct bench_config *cfg)
+{
+	return cfg->rw != BENCH_RW_READ && cfg->rw != BENCH_RW_RANDREAD;
+}
+
 /*
  * Concurrent jobs: each job's own workload and iodepth (struct
  * engine_job), and a target large enough for every job's region.  The
@@ -666,6 +672,36 @@ static int jobs_config(const struct bench_config *jobs, unsigned int n,
 
 		if (bench_engine_config(&jobs[k], &one, err, err_len))
 			return -EINVAL;
+		/*
+		 * verify=crc32c: each job's frontend keeps its own
+		 * generations; another job writing the same blocks would
+		 * make them wrong (and race its reads).
+		 */
+		for (unsigned int j = 0;
+		     j < k && jobs[k].verify == BENCH_VERIFY_CRC32C; j++) {
+			uint64_t jend =
+				jobs[j].offset_bytes + jobs[j].size_bytes;
+
+			if (jobs[j].offset_bytes >= end ||
+			    jobs[k].offset_bytes >= jend ||
+			    (!writes(&jobs[j]) && !writes(&jobs[k])))
+				continue;
+			snprintf(
+				err, err_len,
+				"--verify=crc32c: concurrent jobs %u and %u "
+				"(in file order, numjobs clones counted) "
+				"share blocks [%llu, %llu) and one of them "
+				"writes; each job keeps its own block "
+				"generations, so give them disjoint "
+				"offset/size, or put stonewall between them",
+				j + 1, k + 1,
+				(unsigned long long)(jobs[j].offset_bytes >
+								     jobs[k].offset_bytes ?
+							     jobs[j].offset_bytes :
+							     jobs[k].offset_bytes),
+				(unsigned long long)(jend < end ? jend : end));
+			return -EINVAL;
+		}
 		ej[k].workload = one.workload;
 		ej[k].iodepth = jobs[k].iodepth;
 		if (end > ec->target_cfg.size_bytes)
