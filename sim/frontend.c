@@ -53,6 +53,9 @@ struct frontend_vblock {
 	uint8_t flags;	  /* VB_* */
 };
 
+/* docs/workloads.md states the table's cost: 8 bytes per 4 KiB block. */
+_Static_assert(sizeof(struct frontend_vblock) == 8, "vblock entry size");
+
 #define VB_WRITING 0x1 /* a write of the block is in flight */
 #define VB_UNKNOWN 0x2 /* its last write failed: content unknown */
 
