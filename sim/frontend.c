@@ -94,8 +94,7 @@ struct frontend {
 	struct wl_io next;		/* taken from the workload */
 	bool have_next, exhausted, stopped;
 	bool stalled_depth, stalled_cap, stalled_task, stalled_ring;
-	bool stalled_overlap; /* verify: next overlaps an I/O in flight */
-	bool open_loop;	      /* the workload stamps issue times */
+	bool open_loop; /* the workload stamps issue times */
 	bool started;
 	bool thinking;		/* next's think time has begun */
 	uint64_t think_due_ns;	/* when it ends (thinking only) */
@@ -123,6 +122,13 @@ struct frontend {
 	 */
 	struct frontend_vblock *vt;
 	uint64_t vt_base, vt_nblocks; /* the region's offset, its blocks */
+	/*
+	 * Next overlaps an I/O in flight.  Written by the submitting thread
+	 * only; kept away from the bools the submit worker writes, so that
+	 * frontend_next_due_ns() (no gate) reading it and stalled_depth is
+	 * not compiled into one wider load that spans theirs.
+	 */
+	bool stalled_overlap;
 };
 
 /* Indirect pages that hold @segs segment descriptors. */
