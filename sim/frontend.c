@@ -496,7 +496,9 @@ static void vt_mismatch(struct frontend *fe, uint64_t off, enum wl_vfield field,
  * write: magic, checksum, offset, length, seed and generation.  A block
  * this run has not written (or whose last write failed) is counted as
  * unwritten when it carries no header; when it does (a previous job's or
- * run's), its magic, checksum, offset and length are still checked.
+ * run's, recognised by its magic, or by its offset and length when the
+ * magic is damaged), its magic, checksum, offset and length are still
+ * checked.
  */
 static bool vt_check(struct frontend *fe, const uint8_t *page, uint64_t off)
 {
@@ -510,7 +512,13 @@ static bool vt_check(struct frontend *fe, const uint8_t *page, uint64_t off)
 		fe->st.verify_unwritten++;
 		return true;
 	}
-	if (f == WL_VF_MAGIC && !known) {
+	/*
+	 * No magic on a block this run cannot predict: unwritten, unless
+	 * the rest of a header is there (its offset and length, 12 bytes a
+	 * foreign block matches by chance once in 2^96): a damaged magic.
+	 */
+	if (f == WL_VF_MAGIC && !known &&
+	    (h.offset_bytes != off || h.length_bytes != WL_VBLOCK_BYTES)) {
 		fe->st.verify_unwritten++;
 		return true;
 	}

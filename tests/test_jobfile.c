@@ -409,8 +409,9 @@ static void test_verify_end_to_end(void)
 
 /*
  * verify=crc32c through job files: a write job then a verifying randrw
- * job (no mismatch: the blocks carry the first job's headers); one byte
- * flipped on disk found as a checksum mismatch (exit 1, count 1); bad
+ * job (no mismatch: the blocks carry the first job's headers); a byte
+ * flipped on disk in a payload and one in a magic, both found (exit 1,
+ * count 2); bad
  * block sizes and concurrent jobs that share blocks refused (exit 2).
  */
 static void test_verify_crc32c_end_to_end(void)
@@ -445,12 +446,18 @@ static void test_verify_crc32c_end_to_end(void)
 	CU_ASSERT_EQUAL(count(rep, "\"verify_unwritten\": 0,"), 2);
 	free(rep);
 
-	/* One payload byte of block 73 flipped: a sequential read finds it. */
+	/*
+	 * One payload byte of block 73 and one magic byte of block 200
+	 * flipped: a sequential read finds both.
+	 */
 	fd = open(disk, O_RDWR);
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_FATAL(pread(fd, &c, 1, 73 * 4096 + 1000) == 1);
 	c ^= 0x10;
 	CU_ASSERT_FATAL(pwrite(fd, &c, 1, 73 * 4096 + 1000) == 1);
+	CU_ASSERT_FATAL(pread(fd, &c, 1, 200 * 4096 + 2) == 1);
+	c ^= 0x01;
+	CU_ASSERT_FATAL(pwrite(fd, &c, 1, 200 * 4096 + 2) == 1);
 	close(fd);
 	snprintf(text, sizeof(text),
 		 "[read]\nfilename=%s\nsize=1m\nruntime=0\nverify=crc32c\n"
@@ -460,9 +467,10 @@ static void test_verify_crc32c_end_to_end(void)
 	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_FAILED);
 	rep = slurp(out);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
-	CU_ASSERT_EQUAL(count(rep, "\"verify_errors\": 1,"), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"verify_errors\": 2,"), 1);
 	CU_ASSERT_EQUAL(count(rep, "\"verify_blocks\": 256,"), 1);
-	CU_ASSERT_EQUAL(count(rep, "\"ios_failed\": 1,"), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"verify_unwritten\": 0,"), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"ios_failed\": 2,"), 1);
 	free(rep);
 
 	/* Not whole 4 KiB blocks: refused before running. */
