@@ -503,15 +503,16 @@ static void vt_mismatch(struct frontend *fe, uint64_t off, enum wl_vfield field,
 static bool vt_check(struct frontend *fe, const uint8_t *page, uint64_t off)
 {
 	const struct frontend_vblock *vb = vt_at(fe, off);
-	bool known = vb && vb->gen && !(vb->flags & VB_UNKNOWN);
+	bool known = vb && vb->gen;
 	struct wl_vblock_header h;
 	uint32_t crc;
-	enum wl_vfield f = wl_vblock_check(page, off, &h, &crc);
+	enum wl_vfield f;
 
 	if (vb && (vb->flags & VB_UNKNOWN)) {
 		fe->st.verify_unwritten++;
 		return true;
 	}
+	f = wl_vblock_check(page, off, &h, &crc);
 	/*
 	 * No magic on a block this run cannot predict: unwritten, unless
 	 * the rest of a header is there (its offset and length, 12 bytes a
