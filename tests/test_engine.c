@@ -5,7 +5,8 @@
  * runs on real threads with several queues (a frontend thread each) and
  * several devices on one interrupt line, own or shared: conservation and
  * Little's law in total and per lane, every byte written and read back
- * across queues on a real file, and the shared line's filter counts.
+ * across queues on a real file (and verify=crc32c's randrw, each queue
+ * its own generations), and the shared line's filter counts.
  * The single-lane engine is tested in test_frontend_backend.c.
  */
 #include <errno.h>

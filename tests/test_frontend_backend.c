@@ -3,9 +3,10 @@
  * Tests of the actors and the thread engine: the whole path through
  * frontend, ring, event channel, backend and a target, with every byte
  * checked, conservation and Little's law; a backend fed hand-made bad
- * requests; a frontend fed bad responses.  The actor tests run in this
- * one thread with a fake clock, which is what keeping actors free of
- * threads and clocks buys.
+ * requests; a frontend fed bad responses; verify=crc32c against a target
+ * that tampers with the data or lands I/Os out of order.  The actor tests
+ * run in this one thread with a fake clock, which is what keeping actors
+ * free of threads and clocks buys.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -6,7 +6,8 @@
  * (a single channel of fixed service time at iodepth 1, a closed system
  * and Little's law, M/D/1 waiting time, interrupt coalescing firing at K
  * responses or after T), a busy actor delaying what it has not handled,
- * the policy workers, the model file, and the refusals.  Everything runs
+ * the policy workers, verify=crc32c over out-of-order channels, the model
+ * file, and the refusals.  Everything runs
  * in this thread; nothing depends on the machine's speed.
  */
 #include <errno.h>
