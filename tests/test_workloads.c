@@ -1276,6 +1276,33 @@ static void test_crc32c_vectors(void)
 					  buf + align + cut, len - cut),
 				want);
 		}
+	/*
+	 * Long buffers take the three-stream path (from 4080 bytes): every
+	 * length around its edges and a few beyond, at every alignment,
+	 * whole and in two pieces.
+	 */
+	{
+		static const size_t lens[] = { 4079, 4080, 4081, 4087, 4088,
+					       4096, 8159, 8160, 8161, 12345 };
+		static unsigned char big[12345 + 8];
+
+		for (size_t i = 0; i < sizeof(big); i++)
+			big[i] = (unsigned char)wl_rng_next(&s);
+		for (size_t k = 0; k < ARRAY_SIZE(lens); k++)
+			for (size_t align = 0; align < 8; align++) {
+				size_t len = lens[k], cut = len / 2 + align;
+				uint32_t want =
+					crc32c_bitwise(big + align, len);
+
+				CU_ASSERT_EQUAL(wl_crc32c(0, big + align, len),
+						want);
+				CU_ASSERT_EQUAL(
+					wl_crc32c(wl_crc32c(0, big + align,
+							    cut),
+						  big + align + cut, len - cut),
+					want);
+			}
+	}
 }
 
 static _Alignas(8) unsigned char vblk[WL_VBLOCK_BYTES];

@@ -1208,19 +1208,40 @@ uint64_t wl_pattern_check(const void *buf, uint32_t len, uint64_t offset_bytes,
  * CRC is linear over GF(2), eight bytes xored into the register can be
  * retired at once: byte i of the word (from the low end) still has 7 - i
  * bytes to travel, so it takes wl_crc_tab[7 - i], and the eight lookups
- * are xored.  Built once, under pthread_once (whose later calls are one
- * acquire load: no lock, no system call).
+ * are xored.
+ *
+ * Three streams: each step above waits for the register the step before
+ * made, so a long buffer is cut into three runs of WL_CRC_RUN bytes whose
+ * registers are computed side by side (the second and third from 0), and
+ * joined by linearity: the register after A then B is the register after
+ * A moved over |B| zero bytes, xored with B's own.  Moving a register over
+ * n zero bytes multiplies it by x^(8n) modulo the polynomial; for the one
+ * run length, that factor (wl_crc_run_shift) is made once.
+ *
+ * Built once, under pthread_once (whose later calls are one acquire load:
+ * no lock, no system call).
  */
+#define WL_CRC_RUN 1360u /* bytes per stream, a multiple of 8 */
+
 static uint32_t wl_crc_tab[8][256];
+static uint32_t wl_crc_run_shift; /* x^(8 * WL_CRC_RUN) mod P, reflected */
 static pthread_once_t wl_crc_once = PTHREAD_ONCE_INIT;
+
+/* The register @c after one more zero bit: c * x mod P, reflected. */
+static inline uint32_t wl_crc_step(uint32_t c)
+{
+	return (c >> 1) ^ (WL_CRC32C_POLY & (0u - (c & 1)));
+}
 
 static void wl_crc_build(void)
 {
+	uint32_t x = UINT32_C(1) << 31; /* the polynomial 1, reflected */
+
 	for (uint32_t b = 0; b < 256; b++) {
 		uint32_t c = b;
 
 		for (int i = 0; i < 8; i++)
-			c = (c >> 1) ^ (WL_CRC32C_POLY & (0u - (c & 1)));
+			c = wl_crc_step(c);
 		wl_crc_tab[0][b] = c;
 	}
 	for (int k = 1; k < 8; k++)
@@ -1229,11 +1250,45 @@ static void wl_crc_build(void)
 
 			wl_crc_tab[k][b] = (c >> 8) ^ wl_crc_tab[0][c & 0xff];
 		}
+	for (uint32_t i = 0; i < 8 * WL_CRC_RUN; i++)
+		x = wl_crc_step(x);
+	wl_crc_run_shift = x;
+}
+
+/*
+ * @a times @b modulo the polynomial, both reflected (bit 31 is x^0):
+ * b * x^i summed over the terms x^i of a.
+ */
+static uint32_t wl_crc_mul(uint32_t a, uint32_t b)
+{
+	uint32_t p = 0;
+
+	for (uint32_t m = UINT32_C(1) << 31; m && a; m >>= 1) {
+		if (a & m) {
+			p ^= b;
+			a ^= m;
+		}
+		b = wl_crc_step(b);
+	}
+	return p;
 }
 
 static inline uint64_t wl_le64_to_cpu(uint64_t v)
 {
 	return wl_cpu_to_le64(v);
+}
+
+/* The register @crc after the 8 bytes at @p, by the tables @t. */
+static inline uint32_t wl_crc_word(const uint32_t (*t)[256], uint32_t crc,
+				   const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	v = wl_le64_to_cpu(v) ^ crc;
+	return t[7][v & 0xff] ^ t[6][(v >> 8) & 0xff] ^ t[5][(v >> 16) & 0xff] ^
+	       t[4][(v >> 24) & 0xff] ^ t[3][(v >> 32) & 0xff] ^
+	       t[2][(v >> 40) & 0xff] ^ t[1][(v >> 48) & 0xff] ^ t[0][v >> 56];
 }
 
 uint32_t wl_crc32c(uint32_t crc, const void *buf, size_t len)
@@ -1245,16 +1300,20 @@ uint32_t wl_crc32c(uint32_t crc, const void *buf, size_t len)
 	crc = ~crc;
 	for (; len && ((uintptr_t)p & 7); len--)
 		crc = t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
-	for (; len >= 8; len -= 8, p += 8) {
-		uint64_t v;
+	for (; len >= 3 * WL_CRC_RUN; len -= 3 * WL_CRC_RUN) {
+		uint32_t c1 = 0, c2 = 0;
 
-		memcpy(&v, p, 8);
-		v = wl_le64_to_cpu(v) ^ crc;
-		crc = t[7][v & 0xff] ^ t[6][(v >> 8) & 0xff] ^
-		      t[5][(v >> 16) & 0xff] ^ t[4][(v >> 24) & 0xff] ^
-		      t[3][(v >> 32) & 0xff] ^ t[2][(v >> 40) & 0xff] ^
-		      t[1][(v >> 48) & 0xff] ^ t[0][v >> 56];
+		for (uint32_t i = 0; i < WL_CRC_RUN; i += 8, p += 8) {
+			crc = wl_crc_word(t, crc, p);
+			c1 = wl_crc_word(t, c1, p + WL_CRC_RUN);
+			c2 = wl_crc_word(t, c2, p + 2 * WL_CRC_RUN);
+		}
+		p += 2 * WL_CRC_RUN;
+		crc = wl_crc_mul(crc, wl_crc_run_shift) ^ c1;
+		crc = wl_crc_mul(crc, wl_crc_run_shift) ^ c2;
 	}
+	for (; len >= 8; len -= 8, p += 8)
+		crc = wl_crc_word(t, crc, p);
 	for (; len; len--)
 		crc = t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;

@@ -395,8 +395,9 @@ const char *wl_vfield_name(enum wl_vfield f);
  * @buf, continuing from @crc (0 to start), with the usual inversion in
  * and out, so wl_crc32c(wl_crc32c(0, a), b) is the CRC of a then b and
  * the CRC of "123456789" is 0xe3069283.  Software, eight table lookups
- * per 8 bytes ("slicing by 8"); the tables are built once, on the first
- * call of any thread.  Any thread.
+ * per 8 bytes ("slicing by 8"), three streams side by side over long
+ * buffers; the tables are built once, on the first call of any thread.
+ * Any thread.
  */
 uint32_t wl_crc32c(uint32_t crc, const void *buf, size_t len);
 
