@@ -628,7 +628,20 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 	json_write_string(out, res->fe.disabled ? res->fe.error : "");
 	fprintf(out, ",\n  \"backend_error\": ");
 	json_write_string(out, res->be.error);
-	fprintf(out, "\n}\n");
+	/* verify=crc32c: the first mismatches (the count is a metric). */
+	fprintf(out, ",\n  \"verify_mismatches\": [");
+	for (unsigned int i = 0; i < res->fe.verify_nr_details; i++) {
+		const struct frontend_verify_mismatch *m =
+			&res->fe.verify_details[i];
+
+		fprintf(out,
+			"%s\n    { \"offset\": %" PRIu64 ", \"field\": \"%s\", "
+			"\"expected\": %" PRIu64 ", \"actual\": %" PRIu64 " }",
+			i ? "," : "", m->offset_bytes,
+			wl_vfield_name((enum wl_vfield)m->field), m->expected,
+			m->actual);
+	}
+	fprintf(out, "%s]\n}\n", res->fe.verify_nr_details ? "\n  " : "");
 }
 
 static void csv_number(FILE *out, double v)

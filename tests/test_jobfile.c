@@ -471,6 +471,14 @@ static void test_verify_crc32c_end_to_end(void)
 	CU_ASSERT_EQUAL(count(rep, "\"verify_blocks\": 256,"), 1);
 	CU_ASSERT_EQUAL(count(rep, "\"verify_unwritten\": 0,"), 1);
 	CU_ASSERT_EQUAL(count(rep, "\"ios_failed\": 2,"), 1);
+	/* Each with its block, field and values in the JSON report. */
+	CU_ASSERT_EQUAL(count(rep, "{ \"offset\": 299008, \"field\": "
+				   "\"checksum\""),
+			1);
+	CU_ASSERT_EQUAL(count(rep, "{ \"offset\": 819200, \"field\": "
+				   "\"magic\", \"expected\": 1802265206, "
+				   "\"actual\": 1802330742 }"),
+			1);
 	free(rep);
 
 	/* Not whole 4 KiB blocks: refused before running. */
