@@ -59,7 +59,8 @@ static const char *const fault_values[] = { "none",	    "eio",   "short",
 					    "eagain",	    "stall", "nospace",
 					    "backend-stop", NULL };
 static const char *const rate_process_values[] = { "linear", "poisson", NULL };
-static const char *const verify_values[] = { "0|none", "pattern", NULL };
+static const char *const verify_values[] = { "0|none", "pattern", "crc32c",
+					     NULL };
 static const char *const trace_format_values[] = { "auto", "iolog", "blkparse",
 						   "msr", NULL };
 static const char *const blkparse_action_values[] = { "Q", "D", NULL };
@@ -720,7 +721,7 @@ static const struct bench_opt bench_opts[] = {
 		FIELD(verify),
 		.def = "0",
 		.values = verify_values,
-		.help = "pattern: writes carry a seeded pattern, reads check it.",
+		.help = "Check reads: pattern (seeded bytes), crc32c (block headers).",
 	},
 	{
 		.name = "read_iolog",

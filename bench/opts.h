@@ -305,6 +305,7 @@ enum bench_rate_process {
 enum bench_verify {
 	BENCH_VERIFY_NONE,
 	BENCH_VERIFY_PATTERN,
+	BENCH_VERIFY_CRC32C,
 };
 
 /* struct bench_config.trace_format, in workloads/trace.h's order. */

@@ -489,6 +489,9 @@ static void compute(struct metrics *ms, const struct engine_result *res,
 	    ratio((double)res->fe.think_spin_ns, (double)res->fe.think_ios));
 	put(ms, "think_wait_mean_ns",
 	    ratio((double)res->fe.think_wait_ns, (double)res->fe.think_ios));
+	put(ms, "verify_blocks", (double)res->fe.verify_blocks);
+	put(ms, "verify_unwritten", (double)res->fe.verify_unwritten);
+	put(ms, "verify_overlap_stalls", (double)res->fe.verify_overlap_stalls);
 	put_hostile(ms, &res->hostile);
 }
 
@@ -800,6 +803,20 @@ static void report_json(FILE *out, const struct bench_config *cfg,
 	json_write_string(out, res->hostile.last_stop);
 	fprintf(out, ",\n  \"stuck_stage\": ");
 	json_write_string(out, bench_report_stuck_stage(res));
+	/* verify=crc32c: the first mismatches (the count is a metric). */
+	fprintf(out, ",\n  \"verify_mismatches\": [");
+	for (unsigned int i = 0; i < res->fe.verify_nr_details; i++) {
+		const struct frontend_verify_mismatch *m =
+			&res->fe.verify_details[i];
+
+		fprintf(out,
+			"%s\n    { \"offset\": %" PRIu64 ", \"field\": \"%s\", "
+			"\"expected\": %" PRIu64 ", \"actual\": %" PRIu64 " }",
+			i ? "," : "", m->offset_bytes,
+			wl_vfield_name((enum wl_vfield)m->field), m->expected,
+			m->actual);
+	}
+	fprintf(out, "%s]", res->fe.verify_nr_details ? "\n  " : "");
 	report_json_mix(out, cfg, res, rec);
 	fprintf(out, "\n}\n");
 }
@@ -1319,9 +1336,19 @@ static void report_text(FILE *out, const struct bench_config *cfg,
 			"  backend refused %" PRIu64 " requests; last: %s\n",
 			res->be.bad_requests + res->be.unsupported,
 			res->be.error);
-	if (fe->verify_errors)
+	if (cfg->verify == BENCH_VERIFY_CRC32C) {
+		fprintf(out,
+			"  verify: crc32c: %" PRIu64 " blocks checked, %" PRIu64
+			" mismatched, %" PRIu64
+			" read unwritten (not checked), "
+			"%" PRIu64 " waits for an overlapping I/O\n",
+			fe->verify_blocks, fe->verify_errors,
+			fe->verify_unwritten, fe->verify_overlap_stalls);
+		bench_report_verify_details(out, fe, "    ");
+	} else if (fe->verify_errors) {
 		fprintf(out, "  verify: %" PRIu64 " bytes read back wrong\n",
 			fe->verify_errors);
+	}
 	if (res->hostile.on)
 		text_hostile(out, &res->hostile);
 	if (res->drain_timeout)
@@ -1356,4 +1383,28 @@ void bench_report(FILE *out, const struct bench_config *cfg,
 		report_text(out, cfg, res, rec, &ms, when);
 		break;
 	}
+}
+
+void bench_report_verify_details(FILE *out, const struct frontend_stats *fe,
+				 const char *prefix)
+{
+	for (unsigned int i = 0; i < fe->verify_nr_details; i++) {
+		const struct frontend_verify_mismatch *m =
+			&fe->verify_details[i];
+		/* Numbers in decimal, bit patterns in hex. */
+		bool hex = m->field == WL_VF_MAGIC ||
+			   m->field == WL_VF_CHECKSUM || m->field == WL_VF_SEED;
+
+		fprintf(out,
+			hex ? "%sblock at %" PRIu64 ": %s expected %#" PRIx64
+			      ", found %#" PRIx64 "\n" :
+			      "%sblock at %" PRIu64 ": %s expected %" PRIu64
+			      ", found %" PRIu64 "\n",
+			prefix, m->offset_bytes,
+			wl_vfield_name((enum wl_vfield)m->field), m->expected,
+			m->actual);
+	}
+	if (fe->verify_errors > fe->verify_nr_details)
+		fprintf(out, "%s(and %" PRIu64 " more mismatched blocks)\n",
+			prefix, fe->verify_errors - fe->verify_nr_details);
 }

@@ -89,4 +89,13 @@ const char *bench_report_stuck_stage(const struct engine_result *res);
  */
 bool bench_report_conserved(const struct engine_result *res);
 
+/*
+ * Writes the verify=crc32c mismatches @fe kept (at most
+ * FRONTEND_VERIFY_DETAILS), one line each after @prefix: the block's
+ * offset, the field, what was expected and what was found.  Then a line
+ * for those not kept, if any.  Any thread.
+ */
+void bench_report_verify_details(FILE *out, const struct frontend_stats *fe,
+				 const char *prefix);
+
 #endif

@@ -58,6 +58,68 @@ static const enum evtchn_latency_dist dist_map[] = {
 	[BENCH_LAT_EXP] = EVTCHN_LAT_EXP,
 };
 
+static const enum frontend_verify verify_map[] = {
+	[BENCH_VERIFY_NONE] = FRONTEND_VERIFY_NONE,
+	[BENCH_VERIFY_PATTERN] = FRONTEND_VERIFY_PATTERN,
+	[BENCH_VERIFY_CRC32C] = FRONTEND_VERIFY_CRC32C,
+};
+
+/*
+ * verify=crc32c checks whole 4 KiB blocks: every I/O must start and end
+ * on one.  Names the first option that breaks it (@wc: the workload as
+ * parsed).  0 or -EINVAL with the reason in @err.
+ */
+static int check_verify_blocks(const struct bench_config *cfg,
+			       const struct wl_config *wc, char *err,
+			       size_t err_len)
+{
+	const uint32_t blk = WL_VBLOCK_BYTES;
+	const char *name = NULL;
+	char val[BENCH_PATH_MAX + 32];
+
+	if (cfg->read_iolog[0]) {
+		snprintf(err, err_len,
+			 "--verify=crc32c: a trace's I/Os need not be whole "
+			 "4 KiB blocks; replay it with --verify=pattern or "
+			 "none");
+		return -EINVAL;
+	}
+	if (wc->nbssplit) {
+		for (unsigned int i = 0; i < wc->nbssplit; i++)
+			if (wc->bssplit[i].bs_bytes % blk)
+				name = "bssplit";
+	} else if (wc->bs_max_bytes) {
+		/* Lengths step by the low end if a power of two, else 512. */
+		if (wc->bs_bytes % blk || wc->bs_max_bytes % blk ||
+		    (wc->bs_bytes & (wc->bs_bytes - 1)))
+			name = "bsrange";
+	} else if (wc->bs_bytes % blk) {
+		name = "bs";
+	}
+	if (!name && wc->offset_bytes % blk)
+		name = "offset";
+	if (!name && cfg->io_limit_bytes % blk)
+		name = "io_size";
+	/* Without runtime or io_size the run covers size once. */
+	if (!name && !cfg->io_limit_bytes && !cfg->runtime_ns &&
+	    cfg->size_bytes % blk)
+		name = "size";
+	if (!name)
+		return 0;
+	bench_opt_format(cfg, bench_opt_find(name), val, sizeof(val));
+	snprintf(err, err_len,
+		 "--%s=%.200s: with --verify=crc32c every I/O must be whole "
+		 "4 KiB blocks (allowed: multiples of 4k%s)",
+		 name, val,
+		 !strcmp(name, "bsrange") ?
+			 ", the low end a power of two so that every length "
+			 "drawn is one" :
+		 !strcmp(name, "io_size") || !strcmp(name, "size") ?
+			 ", as the last I/O is cut to it" :
+			 "");
+	return -EINVAL;
+}
+
 static const char *const target_map[] = {
 	[BENCH_TARGET_NULL] = "null",
 	[BENCH_TARGET_MEM] = "mem",
@@ -317,7 +379,10 @@ int bench_engine_config(const struct bench_config *cfg,
 	ec->workload.seed = cfg->seed;
 	if (bench_workload_config(cfg, &ec->workload, err, err_len))
 		return -EINVAL;
-	ec->verify = cfg->verify == BENCH_VERIFY_PATTERN;
+	ec->verify = verify_map[cfg->verify];
+	if (cfg->verify == BENCH_VERIFY_CRC32C &&
+	    check_verify_blocks(cfg, &ec->workload, err, err_len))
+		return -EINVAL;
 	/*
 	 * Time based, like fio --time_based: with a runtime the workload
 	 * wraps over the file until the time is up; without one it covers
@@ -600,6 +665,12 @@ struct job_sum {
 	uint64_t elapsed_ns; /* the jobs' times, one after another */
 };
 
+/* Whether @cfg's workload writes. */
+static bool writes(const struct bench_config *cfg)
+{
+	return cfg->rw != BENCH_RW_READ && cfg->rw != BENCH_RW_RANDREAD;
+}
+
 /*
  * Concurrent jobs: each job's own workload and iodepth (struct
  * engine_job), and a target large enough for every job's region.  The
@@ -617,6 +688,36 @@ static int jobs_config(const struct bench_config *jobs, unsigned int n,
 
 		if (bench_engine_config(&jobs[k], &one, err, err_len))
 			return -EINVAL;
+		/*
+		 * verify=crc32c: each job's frontend keeps its own
+		 * generations; another job writing the same blocks would
+		 * make them wrong (and race its reads).
+		 */
+		for (unsigned int j = 0;
+		     j < k && jobs[k].verify == BENCH_VERIFY_CRC32C; j++) {
+			uint64_t jend =
+				jobs[j].offset_bytes + jobs[j].size_bytes;
+
+			if (jobs[j].offset_bytes >= end ||
+			    jobs[k].offset_bytes >= jend ||
+			    (!writes(&jobs[j]) && !writes(&jobs[k])))
+				continue;
+			snprintf(
+				err, err_len,
+				"--verify=crc32c: concurrent jobs %u and %u "
+				"(in file order, numjobs clones counted) "
+				"share blocks [%llu, %llu) and one of them "
+				"writes; each job keeps its own block "
+				"generations, so give them disjoint "
+				"offset/size, or put stonewall between them",
+				j + 1, k + 1,
+				(unsigned long long)(jobs[j].offset_bytes >
+								     jobs[k].offset_bytes ?
+							     jobs[j].offset_bytes :
+							     jobs[k].offset_bytes),
+				(unsigned long long)(jend < end ? jend : end));
+			return -EINVAL;
+		}
 		ej[k].workload = one.workload;
 		ej[k].iodepth = jobs[k].iodepth;
 		if (end > ec->target_cfg.size_bytes)
@@ -823,7 +924,14 @@ static int run_group(const struct bench_config *cfg_in,
 				"unanswered: see the hostile ring line\n");
 		status = worse(status, BENCH_EXIT_FAILED);
 	}
-	if (res.fe.verify_errors) {
+	if (res.fe.verify_errors && cfg->verify == BENCH_VERIFY_CRC32C) {
+		fprintf(stderr,
+			"blkring run: verify: %llu blocks read back wrong\n",
+			(unsigned long long)res.fe.verify_errors);
+		bench_report_verify_details(stderr, &res.fe,
+					    "blkring run: verify: ");
+		status = worse(status, BENCH_EXIT_FAILED);
+	} else if (res.fe.verify_errors) {
 		fprintf(stderr,
 			"blkring run: verify: %llu bytes read back wrong\n",
 			(unsigned long long)res.fe.verify_errors);

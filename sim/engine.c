@@ -1363,6 +1363,12 @@ static void sum_frontend(struct frontend_stats *t,
 	t->inflight += s->inflight;
 	add_span(t, s, offsetof(struct frontend_stats, grant_copy_bytes),
 		 sizeof(*t));
+	/* The lanes' first mismatches, lane by lane, up to the bound. */
+	for (unsigned int i = 0; i < s->verify_nr_details &&
+				 t->verify_nr_details < FRONTEND_VERIFY_DETAILS;
+	     i++)
+		t->verify_details[t->verify_nr_details++] =
+			s->verify_details[i];
 	if (s->disabled && !t->disabled)
 		memcpy(t->error, s->error, sizeof(t->error));
 	t->disabled |= s->disabled;

@@ -67,7 +67,7 @@ struct engine_config {
 	bool submit_per_request;	/* backend: submit each request */
 	unsigned int indirect_segments; /* frontend's max_indirect_segments */
 	unsigned int backend_max_indirect; /* feature-max-indirect-segments */
-	bool verify;			   /* write a pattern, check reads */
+	enum frontend_verify verify;	   /* what writes carry, reads check */
 	enum frontend_submit_path submit_path;	  /* direct or worker */
 	enum frontend_completion_path completion; /* irq or deferred */
 	bool lock;		  /* the frontend's gate: lock model single */

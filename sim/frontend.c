@@ -40,6 +40,26 @@ struct frontend_io {
 	uint8_t bs_index; /* the workload's bssplit entry */
 };
 
+/*
+ * verify=crc32c: one 4 KiB block of the region.  gen is the generation of
+ * the latest write admitted (0: none in this run); a write admitted sets
+ * VB_WRITING until it completes, a read counts itself in readers.  The
+ * serialization rule (admit()) keeps a write from being admitted while
+ * the block is being read or written and a read while it is written, so
+ * a read always sees the generation of the block's last completed write.
+ */
+struct frontend_vblock {
+	uint32_t gen;
+	uint16_t readers; /* reads in flight; iodepth <= 4096 */
+	uint8_t flags;	  /* VB_* */
+};
+
+/* docs/workloads.md states the table's cost: 8 bytes per 4 KiB block. */
+_Static_assert(sizeof(struct frontend_vblock) == 8, "vblock entry size");
+
+#define VB_WRITING 0x1 /* a write of the block is in flight */
+#define VB_UNKNOWN 0x2 /* its last write failed: content unknown */
+
 struct frontend_shadow {
 	uint64_t put_ns;    /* put on the ring */
 	uint32_t io;	    /* index into ios, NONE when free */
@@ -97,6 +117,19 @@ struct frontend {
 	 * data is placed in the granted pages directly.
 	 */
 	uint8_t *bio;
+	/*
+	 * verify=crc32c: a block per 4 KiB of the workload's region,
+	 * allocated at creation (8 bytes per block); NULL otherwise.
+	 */
+	struct frontend_vblock *vt;
+	uint64_t vt_base, vt_nblocks; /* the region's offset, its blocks */
+	/*
+	 * Next overlaps an I/O in flight.  Written by the submitting thread
+	 * only; kept away from the bools the submit worker writes, so that
+	 * frontend_next_due_ns() (no gate) reading it and stalled_depth is
+	 * not compiled into one wider load that spans theirs.
+	 */
+	bool stalled_overlap;
 };
 
 /* Indirect pages that hold @segs segment descriptors. */
@@ -174,6 +207,22 @@ int frontend_config_check(const struct frontend_config *cfg, char *why,
 			 "task pool with the other paths: it needs the lock "
 			 "(lock single)");
 		return -EINVAL;
+	}
+	if (cfg->verify == FRONTEND_VERIFY_CRC32C) {
+		uint64_t off, size;
+		uint32_t grid;
+
+		wl_region(cfg->workload, &off, &size, &grid);
+		if (off % WL_VBLOCK_BYTES || grid % WL_VBLOCK_BYTES) {
+			snprintf(why, why_len,
+				 "verify crc32c checks whole %u-byte blocks: "
+				 "the region starts at %llu and I/Os are "
+				 "multiples of %u bytes (need multiples of %u "
+				 "for both)",
+				 WL_VBLOCK_BYTES, (unsigned long long)off, grid,
+				 WL_VBLOCK_BYTES);
+			return -EINVAL;
+		}
 	}
 	if (cfg->grants->nr_pages <
 	    frontend_grant_pages(cfg->ring_order, cfg->indirect_segments)) {
@@ -260,9 +309,22 @@ int frontend_create(const struct frontend_config *cfg, struct frontend **out)
 		if (!fe->bio)
 			goto err_free_handoff;
 	}
+	if (cfg->verify == FRONTEND_VERIFY_CRC32C) {
+		uint64_t size;
+		uint32_t grid;
+
+		wl_region(cfg->workload, &fe->vt_base, &size, &grid);
+		fe->vt_nblocks = size / WL_VBLOCK_BYTES;
+		fe->vt = calloc(fe->vt_nblocks ? fe->vt_nblocks : 1,
+				sizeof(*fe->vt));
+		if (!fe->vt)
+			goto err_free_bio;
+	}
 	*out = fe;
 	return 0;
 
+err_free_bio:
+	free(fe->bio);
 err_free_handoff:
 	free(fe->handoff);
 err_free_ids:
@@ -284,6 +346,7 @@ void frontend_destroy(struct frontend *fe)
 {
 	if (!fe)
 		return;
+	free(fe->vt);
 	free(fe->bio);
 	free(fe->handoff);
 	free(fe->free_ids);
@@ -331,6 +394,164 @@ static void grant_copy(struct frontend *fe, uint32_t id, unsigned int seg,
 
 	memcpy(to_grant ? granted : bio, to_grant ? bio : granted, len);
 	fe->st.grant_copy_bytes += len;
+}
+
+/* ---- verify=crc32c: the generation table ------------------------------ */
+
+/* The table's entry for the block at absolute @off; NULL: not in it. */
+static inline struct frontend_vblock *vt_at(const struct frontend *fe,
+					    uint64_t off)
+{
+	uint64_t b = (off - fe->vt_base) / WL_VBLOCK_BYTES;
+
+	return off >= fe->vt_base && b < fe->vt_nblocks ? &fe->vt[b] : NULL;
+}
+
+/*
+ * Whether I/O @io must wait: a write while any of its blocks is read or
+ * written, a read while any is written (the serialization rule).
+ */
+static bool vt_busy(const struct frontend *fe, const struct wl_io *io)
+{
+	uint8_t busy = 0;
+
+	for (uint32_t done = 0; done < io->len_bytes; done += WL_VBLOCK_BYTES) {
+		const struct frontend_vblock *vb =
+			vt_at(fe, io->offset_bytes + done);
+
+		if (!vb)
+			continue;
+		busy |= vb->flags & VB_WRITING;
+		if (io->write)
+			busy |= vb->readers != 0;
+	}
+	return busy;
+}
+
+/* Admits I/O @fio to its blocks: a write's new generation, a reader. */
+static void vt_admit(struct frontend *fe, const struct frontend_io *fio)
+{
+	for (uint32_t done = 0; done < fio->len_bytes;
+	     done += WL_VBLOCK_BYTES) {
+		struct frontend_vblock *vb =
+			vt_at(fe, fio->offset_bytes + done);
+
+		if (!vb)
+			continue;
+		if (fio->write) {
+			vb->gen++;
+			vb->flags |= VB_WRITING;
+		} else {
+			vb->readers++;
+		}
+	}
+}
+
+/*
+ * Releases finished I/O @fio's blocks.  A failed write leaves blocks
+ * whose content nobody knows (landed, not landed, torn): not checked
+ * until the next good write.
+ */
+static void vt_release(struct frontend *fe, const struct frontend_io *fio)
+{
+	for (uint32_t done = 0; done < fio->len_bytes;
+	     done += WL_VBLOCK_BYTES) {
+		struct frontend_vblock *vb =
+			vt_at(fe, fio->offset_bytes + done);
+
+		if (!vb)
+			continue;
+		if (fio->write)
+			vb->flags = fio->failed ? VB_UNKNOWN : 0;
+		else
+			vb->readers--;
+	}
+}
+
+/* Fills the 4 KiB block at @page for a write to @off. */
+static void vt_fill(struct frontend *fe, uint8_t *page, uint64_t off)
+{
+	const struct frontend_vblock *vb = vt_at(fe, off);
+
+	wl_vblock_fill(page, off, vb ? vb->gen : 0, fe->cfg.verify_seed);
+}
+
+/* Counts a mismatch and keeps the first FRONTEND_VERIFY_DETAILS. */
+static void vt_mismatch(struct frontend *fe, uint64_t off, enum wl_vfield field,
+			uint64_t expected, uint64_t actual)
+{
+	fe->st.verify_errors++;
+	if (fe->st.verify_nr_details < FRONTEND_VERIFY_DETAILS)
+		fe->st.verify_details[fe->st.verify_nr_details++] =
+			(struct frontend_verify_mismatch){
+				.offset_bytes = off,
+				.expected = expected,
+				.actual = actual,
+				.field = field,
+			};
+}
+
+/*
+ * Checks the 4 KiB block read at @off into @page; false on a mismatch.
+ * A block whose last write in this run completed must hold exactly that
+ * write: magic, checksum, offset, length, seed and generation.  A block
+ * this run has not written (or whose last write failed) is counted as
+ * unwritten when it carries no header; when it does (a previous job's or
+ * run's, recognised by its magic, or by its offset and length when the
+ * magic is damaged), its magic, checksum, offset and length are still
+ * checked.
+ */
+static bool vt_check(struct frontend *fe, const uint8_t *page, uint64_t off)
+{
+	const struct frontend_vblock *vb = vt_at(fe, off);
+	bool known = vb && vb->gen;
+	struct wl_vblock_header h;
+	uint32_t crc;
+	enum wl_vfield f;
+
+	if (vb && (vb->flags & VB_UNKNOWN)) {
+		fe->st.verify_unwritten++;
+		return true;
+	}
+	f = wl_vblock_check(page, off, &h, &crc);
+	/*
+	 * No magic on a block this run cannot predict: unwritten, unless
+	 * the rest of a header is there (its offset and length, 12 bytes a
+	 * foreign block matches by chance once in 2^96): a damaged magic.
+	 */
+	if (f == WL_VF_MAGIC && !known &&
+	    (h.offset_bytes != off || h.length_bytes != WL_VBLOCK_BYTES)) {
+		fe->st.verify_unwritten++;
+		return true;
+	}
+	fe->st.verify_blocks++;
+	switch (f) {
+	case WL_VF_OK:
+		break;
+	case WL_VF_MAGIC:
+		vt_mismatch(fe, off, f, WL_VBLOCK_MAGIC, h.magic);
+		return false;
+	case WL_VF_CHECKSUM:
+		vt_mismatch(fe, off, f, crc, h.crc32c);
+		return false;
+	case WL_VF_OFFSET:
+		vt_mismatch(fe, off, f, off, h.offset_bytes);
+		return false;
+	default:
+		vt_mismatch(fe, off, f, WL_VBLOCK_BYTES, h.length_bytes);
+		return false;
+	}
+	if (!known)
+		return true;
+	if (h.seed != fe->cfg.verify_seed) {
+		vt_mismatch(fe, off, WL_VF_SEED, fe->cfg.verify_seed, h.seed);
+		return false;
+	}
+	if (h.generation != vb->gen) {
+		vt_mismatch(fe, off, WL_VF_GENERATION, vb->gen, h.generation);
+		return false;
+	}
+	return true;
 }
 
 /* A segment descriptor seen as the 8-byte word it is stored as. */
@@ -388,7 +609,10 @@ static void put_part(struct frontend *fe, uint32_t io, uint64_t off,
 		} else {
 			req.req.seg[s] = sw.seg;
 		}
-		if (fio->write && fe->cfg.verify)
+		if (fio->write && fe->vt)
+			vt_fill(fe, data_page(fe, id, s),
+				off + (uint64_t)s * XEN_PAGE_SIZE);
+		else if (fio->write && fe->cfg.verify)
 			wl_pattern_fill(data_page(fe, id, s),
 					(sw.seg.last_sect + 1) *
 						BLKIF_SECTOR_SIZE,
@@ -481,7 +705,8 @@ uint64_t frontend_next_due_ns(const struct frontend *fe)
 	 * the clock: the engine then waits for the interrupt as in closed
 	 * loop, rather than spin on a past time.
 	 */
-	if (!fe->started || !fe->have_next || fe->stalled_depth)
+	if (!fe->started || !fe->have_next || fe->stalled_depth ||
+	    fe->stalled_overlap)
 		return 0;
 	if (fe->thinking)
 		return fe->think_due_ns;
@@ -493,7 +718,7 @@ uint64_t frontend_next_due_ns(const struct frontend *fe)
 /* Whether the next I/O waits for a time on the clock, not a completion. */
 static inline bool waits_for_time(const struct frontend *fe)
 {
-	return fe->have_next && !fe->stalled_depth &&
+	return fe->have_next && !fe->stalled_depth && !fe->stalled_overlap &&
 	       (fe->open_loop || fe->thinking);
 }
 
@@ -556,6 +781,19 @@ static inline unsigned int admit(struct frontend *fe)
 			return put;
 		}
 		fe->stalled_depth = false;
+		/*
+		 * verify=crc32c: an I/O that overlaps one in flight (and one
+		 * of them writes) waits for it, as fio's serialize_overlap:
+		 * the order of two such I/Os on the disk is not the order
+		 * they were issued in.  Before the think time, which then
+		 * starts once.
+		 */
+		if (fe->vt && vt_busy(fe, &fe->next)) {
+			fe->st.verify_overlap_stalls += !fe->stalled_overlap;
+			fe->stalled_overlap = true;
+			return put;
+		}
+		fe->stalled_overlap = false;
 		if (fe->next.think_ns && !fe->thinking && fe->upper_len)
 			put += fe->dispatch(fe);
 		if (!think(fe))
@@ -592,6 +830,8 @@ static inline unsigned int admit(struct frontend *fe)
 			.write = fe->next.write,
 			.bs_index = fe->next.bs_index,
 		};
+		if (fe->vt)
+			vt_admit(fe, fio);
 		if (!fe->st.ios_issued)
 			fe->st.first_submit_ns = fio->submit_ns;
 		fe->st.ios_issued++;
@@ -846,6 +1086,8 @@ static void complete_io(struct frontend *fe, uint32_t io, uint64_t now,
 
 	if (stage_ns)
 		memcpy(c.stage_ns, stage_ns, sizeof(c.stage_ns));
+	if (fe->vt)
+		vt_release(fe, fio);
 	account_inflight(fe, now);
 	fe->st.inflight--;
 	if (c.ok) {
@@ -981,6 +1223,15 @@ static bool handle_response(struct frontend *fe,
 		}
 	if (rsp->status != BLKIF_RSP_OKAY) {
 		fio->failed = true;
+	} else if (!fio->write && fe->vt) {
+		uint32_t id = (uint32_t)rsp->id;
+
+		/* Whole blocks: frontend_config_check() saw to it. */
+		for (uint32_t done = 0, s = 0; done < sh->len_bytes;
+		     s++, done += WL_VBLOCK_BYTES)
+			if (!vt_check(fe, data_page(fe, id, s),
+				      sh->offset_bytes + done))
+				fio->failed = true;
 	} else if (!fio->write && fe->cfg.verify) {
 		uint32_t id = (uint32_t)rsp->id;
 

@@ -75,6 +75,29 @@ enum frontend_completion_path {
 	FRONTEND_COMPLETE_DEFERRED, /* a deferred worker (DPC, work loop) */
 };
 
+/* What writes carry and reads check (docs/workloads.md, "Verification"). */
+enum frontend_verify {
+	FRONTEND_VERIFY_NONE,
+	/* A pattern keyed by (seed, offset); reads compare every byte. */
+	FRONTEND_VERIFY_PATTERN,
+	/*
+	 * Each 4 KiB block a header and a CRC32C (wl_vblock_fill()), its
+	 * generation tracked per block; overlapping I/O is serialized when
+	 * one of them writes.  Needs I/Os of whole 4 KiB blocks.
+	 */
+	FRONTEND_VERIFY_CRC32C,
+};
+
+/* Detailed verify mismatches kept (the count is always whole). */
+#define FRONTEND_VERIFY_DETAILS 8
+
+/* One verify=crc32c mismatch: which field of which block, and how. */
+struct frontend_verify_mismatch {
+	uint64_t offset_bytes; /* the block's */
+	uint64_t expected, actual;
+	uint32_t field; /* enum wl_vfield */
+};
+
 struct frontend_config {
 	unsigned int ring_order;   /* the shared ring's order */
 	unsigned int iodepth;	   /* I/Os outstanding at most */
@@ -87,7 +110,7 @@ struct frontend_config {
 					 * no indirect descriptors */
 	enum frontend_submit_path submit_path;
 	enum frontend_completion_path completion;
-	bool verify; /* pattern in writes, checked in reads */
+	enum frontend_verify verify; /* 0 (false): none */
 	uint64_t verify_seed;
 	/* What the actor is wired to; owned by the engine. */
 	struct blkif_sring *sring;	  /* initialised by the engine */
@@ -130,7 +153,8 @@ struct frontend_stats {
 	uint64_t qd_cap_stalls;	   /* times an I/O waited for the QD cap */
 	uint64_t task_stalls;	   /* times an I/O waited for a task */
 	uint64_t pushes;	   /* publications of the request index */
-	uint64_t verify_errors;	   /* bytes that read back wrong */
+	uint64_t verify_errors;	   /* pattern: bytes read back wrong; crc32c:
+				 * blocks */
 	uint64_t handoffs;	   /* I/Os put on the internal queue */
 	uint64_t handoff_notifies; /* wake-ups sent to the submit worker */
 	uint64_t worker_runs;	   /* frontend_submit_worker() calls */
@@ -138,6 +162,14 @@ struct frontend_stats {
 	uint64_t inflight_area_ns; /* integral of I/Os in flight over time */
 	/* I/Os completed without error, per bssplit entry drawn. */
 	uint64_t bs_ios[WL_BSSPLIT_MAX];
+	/*
+	 * verify=crc32c: blocks read and checked; blocks read that this run
+	 * cannot predict (never written by it and carrying no header, or
+	 * last written by a failed write), not checked; and times an I/O
+	 * waited for an overlapping I/O (a write for any, a read for a
+	 * write) to complete.
+	 */
+	uint64_t verify_blocks, verify_unwritten, verify_overlap_stalls;
 	/*
 	 * Open loop (the workload stamps issue times): I/Os issued on a
 	 * schedule and how late each was issued past its intended time
@@ -151,6 +183,10 @@ struct frontend_stats {
 	unsigned int inflight; /* at the time of the call */
 	bool disabled;	       /* a bad response stopped the device */
 	char error[160];       /* why, when disabled */
+
+	/* verify=crc32c: the first mismatches, in the order found. */
+	unsigned int verify_nr_details;
+	struct frontend_verify_mismatch verify_details[FRONTEND_VERIFY_DETAILS];
 
 	/* Counters again (uint64_t only: the engine sums them as words). */
 

@@ -122,6 +122,11 @@ static void test_report(void)
 	replay_target("report", true);
 }
 
+static void test_vblock(void)
+{
+	replay_target("vblock", true);
+}
+
 int cu_register(void)
 {
 	CU_pSuite s = CU_add_suite("fuzz_corpus", NULL, NULL);
@@ -134,5 +139,6 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_axis);
 	CU_ADD_TEST(s, test_ring);
 	CU_ADD_TEST(s, test_report);
+	CU_ADD_TEST(s, test_vblock);
 	return 0;
 }

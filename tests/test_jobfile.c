@@ -407,6 +407,105 @@ static void test_verify_end_to_end(void)
 	free(rep);
 }
 
+/*
+ * verify=crc32c through job files: a write job then a verifying randrw
+ * job (no mismatch: the blocks carry the first job's headers); a byte
+ * flipped on disk in a payload and one in a magic, both found (exit 1,
+ * count 2); bad
+ * block sizes and concurrent jobs that share blocks refused (exit 2).
+ */
+static void test_verify_crc32c_end_to_end(void)
+{
+	char job[128], out[128], disk[128], text[1024];
+	unsigned char c;
+	char *rep;
+	int fd;
+
+	if (!uring_available()) {
+		cu_skip("io_uring is unavailable");
+		return;
+	}
+	snprintf(job, sizeof(job), "%s/crc.fio", tmpdir);
+	snprintf(out, sizeof(out), "%s/crc.json", tmpdir);
+	snprintf(disk, sizeof(disk), "%s/crcdisk", tmpdir);
+	unlink(disk);
+	snprintf(text, sizeof(text),
+		 "[global]\nfilename=%s\nsize=1m\nruntime=0\nverify=crc32c\n"
+		 "direct=0\niodepth=8\n"
+		 "[write]\nrw=write\nbs=64k\n"
+		 "[mixed]\nstonewall\nrw=randrw\nbssplit=4k/50:16k/50\n"
+		 "io_size=4m\n",
+		 disk);
+	write_file(job, text);
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_OK);
+	rep = slurp(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	CU_ASSERT_EQUAL(count(rep, "\"conserved\": true"), 2);
+	CU_ASSERT_EQUAL(count(rep, "\"verify_errors\": 0,"), 2);
+	/* The writer reads nothing; the mixed job finds every header. */
+	CU_ASSERT_EQUAL(count(rep, "\"verify_unwritten\": 0,"), 2);
+	free(rep);
+
+	/*
+	 * One payload byte of block 73 and one magic byte of block 200
+	 * flipped: a sequential read finds both.
+	 */
+	fd = open(disk, O_RDWR);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(pread(fd, &c, 1, 73 * 4096 + 1000) == 1);
+	c ^= 0x10;
+	CU_ASSERT_FATAL(pwrite(fd, &c, 1, 73 * 4096 + 1000) == 1);
+	CU_ASSERT_FATAL(pread(fd, &c, 1, 200 * 4096 + 2) == 1);
+	c ^= 0x01;
+	CU_ASSERT_FATAL(pwrite(fd, &c, 1, 200 * 4096 + 2) == 1);
+	close(fd);
+	snprintf(text, sizeof(text),
+		 "[read]\nfilename=%s\nsize=1m\nruntime=0\nverify=crc32c\n"
+		 "direct=0\nrw=read\nbs=16k\n",
+		 disk);
+	write_file(job, text);
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_FAILED);
+	rep = slurp(out);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rep);
+	CU_ASSERT_EQUAL(count(rep, "\"verify_errors\": 2,"), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"verify_blocks\": 256,"), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"verify_unwritten\": 0,"), 1);
+	CU_ASSERT_EQUAL(count(rep, "\"ios_failed\": 2,"), 1);
+	/* Each with its block, field and values in the JSON report. */
+	CU_ASSERT_EQUAL(count(rep, "{ \"offset\": 299008, \"field\": "
+				   "\"checksum\""),
+			1);
+	CU_ASSERT_EQUAL(count(rep, "{ \"offset\": 819200, \"field\": "
+				   "\"magic\", \"expected\": 1802265206, "
+				   "\"actual\": 1802330742 }"),
+			1);
+	free(rep);
+
+	/* Not whole 4 KiB blocks: refused before running. */
+	snprintf(text, sizeof(text),
+		 "[read]\nfilename=%s\nsize=1m\nruntime=0\nverify=crc32c\n"
+		 "direct=0\nrw=read\nbs=6k\n",
+		 disk);
+	write_file(job, text);
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_USAGE);
+
+	/* Two concurrent writers over the same blocks: refused. */
+	snprintf(text, sizeof(text),
+		 "[global]\nfilename=%s\nsize=1m\nruntime=0\nverify=crc32c\n"
+		 "direct=0\n[a]\nrw=randwrite\n[b]\nrw=randread\n",
+		 disk);
+	write_file(job, text);
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_USAGE);
+	/* Disjoint regions are fine. */
+	snprintf(text, sizeof(text),
+		 "[global]\nfilename=%s\nsize=512k\nruntime=0\nverify=crc32c\n"
+		 "direct=0\nwait=sleep\n[a]\nrw=randrw\n[b]\nrw=randrw\n"
+		 "offset=512k\n",
+		 disk);
+	write_file(job, text);
+	CU_ASSERT_EQUAL(run_job(job, out), BENCH_EXIT_OK);
+}
+
 /* Several jobs: each reported, then their sum (text format). */
 static void test_run_several(void)
 {
@@ -516,6 +615,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_command_line_wins);
 	s = CU_add_suite("run", suite_init, suite_cleanup);
 	CU_ADD_TEST(s, test_verify_end_to_end);
+	CU_ADD_TEST(s, test_verify_crc32c_end_to_end);
 	CU_ADD_TEST(s, test_run_several);
 	CU_ADD_TEST(s, test_run_concurrent_refused);
 	CU_ADD_TEST(s, test_run_bad_file);

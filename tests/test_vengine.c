@@ -6,7 +6,8 @@
  * (a single channel of fixed service time at iodepth 1, a closed system
  * and Little's law, M/D/1 waiting time, interrupt coalescing firing at K
  * responses or after T), a busy actor delaying what it has not handled,
- * the policy workers, the model file, and the refusals.  Everything runs
+ * the policy workers, verify=crc32c over out-of-order channels, the model
+ * file, and the refusals.  Everything runs
  * in this thread; nothing depends on the machine's speed.
  */
 #include <errno.h>
@@ -643,6 +644,43 @@ static void test_verify_and_runtime(void)
 	CU_ASSERT_EQUAL(res.end_ns - res.start_ns, 10000 * US);
 }
 
+/*
+ * verify=crc32c in virtual time: randrw over the model disk (it stores
+ * data when verifying), 8 channels with exponential service times, so
+ * I/Os finish out of order: no mismatch, the reads of never-written
+ * blocks counted, and the same counts from the same seed.
+ */
+static void test_verify_crc32c(void)
+{
+	struct engine_config ec;
+	struct vengine_config vc;
+	static struct engine_result res, again;
+	struct tally t;
+
+	for (int run = 0; run < 2; run++) {
+		setup(&ec, &vc, &t, 32, 20000, 20 * US);
+		ec.workload.rw = WL_RW_RANDRW;
+		ec.workload.bs_bytes = 65536; /* two ring requests each */
+		ec.workload.size_bytes = 4 << 20;
+		ec.workload.io_limit_bytes = 20000ull * 4096;
+		ec.verify = FRONTEND_VERIFY_CRC32C;
+		vc.model.channels = 8;
+		vc.model.dist = DEVMODEL_EXP;
+		run_ok(&ec, &vc, run ? &again : &res);
+	}
+	CU_ASSERT_EQUAL(t.failed, 0);
+	CU_ASSERT_EQUAL(res.fe.verify_errors, 0);
+	CU_ASSERT(res.fe.verify_blocks > 0);
+	CU_ASSERT(res.fe.verify_unwritten > 0);
+	CU_ASSERT(res.fe.verify_overlap_stalls > 0);
+	CU_ASSERT_EQUAL(res.fe.verify_blocks, again.fe.verify_blocks);
+	CU_ASSERT_EQUAL(res.fe.verify_unwritten, again.fe.verify_unwritten);
+	CU_ASSERT_EQUAL(res.fe.verify_overlap_stalls,
+			again.fe.verify_overlap_stalls);
+	CU_ASSERT_EQUAL(res.end_ns - res.start_ns,
+			again.end_ns - again.start_ns);
+}
+
 /* ---- The device model on its own ---------------------------------------- */
 
 static void test_service_time(void)
@@ -965,6 +1003,7 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_workers);
 	CU_ADD_TEST(s, test_poll_mode);
 	CU_ADD_TEST(s, test_verify_and_runtime);
+	CU_ADD_TEST(s, test_verify_crc32c);
 	s = CU_add_suite("devmodel", NULL, NULL);
 	CU_ADD_TEST(s, test_service_time);
 	CU_ADD_TEST(s, test_target_timing);

@@ -4,7 +4,9 @@
  * messages, reproducibility from the seed, alignment and bounds of every
  * offset, the random map's once-per-pass coverage for several block
  * counts, uniform draws without the map, the read/write mix, the I/O
- * limit, sequential wrap, the verification pattern, bsrange and bssplit,
+ * limit, sequential wrap, the verification pattern, CRC32C against known
+ * answers and the verify block's header and checksum (verify=crc32c),
+ * the region and its grid, bsrange and bssplit,
  * the shape of every random_distribution on 10^6 draws, open-loop
  * arrival times and think time.  Single-threaded;
  * fixed seeds and bounded counts.
@@ -1217,6 +1219,215 @@ static void test_closed_loop_and_thinktime(void)
 	CU_ASSERT_EQUAL(wl_config_check(&cfg, NULL, 0), -EINVAL);
 }
 
+/* ---- verify=crc32c: CRC32C and the verify block ------------------------- */
+
+/* The CRC one bit at a time, straight from the definition. */
+static uint32_t crc32c_bitwise(const unsigned char *p, size_t len)
+{
+	uint32_t crc = ~0u;
+
+	for (size_t i = 0; i < len; i++) {
+		crc ^= p[i];
+		for (int k = 0; k < 8; k++)
+			crc = crc & 1 ? (crc >> 1) ^ 0x82f63b78u : crc >> 1;
+	}
+	return ~crc;
+}
+
+/*
+ * Known answers: the check value of "123456789" and the iSCSI vectors
+ * of RFC 3720 appendix B.4 (32 bytes of 0x00, of 0xff, ascending and
+ * descending); then the table code against the bitwise one at every
+ * alignment and for lengths 0..100, whole and split in two.
+ */
+static void test_crc32c_vectors(void)
+{
+	static const struct {
+		unsigned char fill; /* 0, 0xff; 1: ascending, 2: descending */
+		uint32_t crc;
+	} rfc[] = {
+		{ 0x00, 0x8a9136aa },
+		{ 0xff, 0x62a8ab43 },
+		{ 1, 0x46dd794e },
+		{ 2, 0x113fdb5c },
+	};
+	unsigned char buf[128 + 8];
+	uint64_t s = 99;
+
+	CU_ASSERT_EQUAL(wl_crc32c(0, "123456789", 9), 0xe3069283);
+	CU_ASSERT_EQUAL(wl_crc32c(0, "", 0), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(rfc); i++) {
+		for (int k = 0; k < 32; k++)
+			buf[k] = rfc[i].fill == 1 ? (unsigned char)k :
+				 rfc[i].fill == 2 ? (unsigned char)(31 - k) :
+						    rfc[i].fill;
+		CU_ASSERT_EQUAL(wl_crc32c(0, buf, 32), rfc[i].crc);
+	}
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char)wl_rng_next(&s);
+	for (size_t align = 0; align < 8; align++)
+		for (size_t len = 0; len <= 100; len++) {
+			uint32_t want = crc32c_bitwise(buf + align, len);
+			size_t cut = len / 3;
+
+			CU_ASSERT_EQUAL(wl_crc32c(0, buf + align, len), want);
+			CU_ASSERT_EQUAL(
+				wl_crc32c(wl_crc32c(0, buf + align, cut),
+					  buf + align + cut, len - cut),
+				want);
+		}
+	/*
+	 * Long buffers take the three-stream path (from 4080 bytes): every
+	 * length around its edges and a few beyond, at every alignment,
+	 * whole and in two pieces.
+	 */
+	{
+		static const size_t lens[] = { 4079, 4080, 4081, 4087, 4088,
+					       4096, 8159, 8160, 8161, 12345 };
+		static unsigned char big[12345 + 8];
+
+		for (size_t i = 0; i < sizeof(big); i++)
+			big[i] = (unsigned char)wl_rng_next(&s);
+		for (size_t k = 0; k < ARRAY_SIZE(lens); k++)
+			for (size_t align = 0; align < 8; align++) {
+				size_t len = lens[k], cut = len / 2 + align;
+				uint32_t want =
+					crc32c_bitwise(big + align, len);
+
+				CU_ASSERT_EQUAL(wl_crc32c(0, big + align, len),
+						want);
+				CU_ASSERT_EQUAL(
+					wl_crc32c(wl_crc32c(0, big + align,
+							    cut),
+						  big + align + cut, len - cut),
+					want);
+			}
+	}
+}
+
+static _Alignas(8) unsigned char vblk[WL_VBLOCK_BYTES];
+
+/* A block written and read back unchanged checks, header decoded. */
+static void test_vblock_round_trip(void)
+{
+	struct wl_vblock_header h;
+	uint32_t crc;
+	unsigned char other[WL_VBLOCK_BYTES];
+
+	wl_vblock_fill(vblk, 5 * 4096, 3, 42);
+	CU_ASSERT_EQUAL(wl_vblock_check(vblk, 5 * 4096, &h, &crc), WL_VF_OK);
+	CU_ASSERT_EQUAL(h.magic, WL_VBLOCK_MAGIC);
+	CU_ASSERT_EQUAL(h.offset_bytes, 5 * 4096);
+	CU_ASSERT_EQUAL(h.length_bytes, WL_VBLOCK_BYTES);
+	CU_ASSERT_EQUAL(h.generation, 3);
+	CU_ASSERT_EQUAL(h.seed, 42);
+	CU_ASSERT_EQUAL(h.crc32c, crc);
+	/* The magic is "vblk" on disk, whatever the host's byte order. */
+	CU_ASSERT_EQUAL(memcmp(vblk, "vblk", 4), 0);
+	/* Another generation, seed or offset: another payload. */
+	wl_vblock_fill(other, 5 * 4096, 4, 42);
+	CU_ASSERT_NOT_EQUAL(memcmp(vblk + WL_VBLOCK_HEADER_BYTES,
+				   other + WL_VBLOCK_HEADER_BYTES,
+				   WL_VBLOCK_BYTES - WL_VBLOCK_HEADER_BYTES),
+			    0);
+	wl_vblock_fill(other, 5 * 4096, 3, 43);
+	CU_ASSERT_NOT_EQUAL(memcmp(vblk + WL_VBLOCK_HEADER_BYTES,
+				   other + WL_VBLOCK_HEADER_BYTES,
+				   WL_VBLOCK_BYTES - WL_VBLOCK_HEADER_BYTES),
+			    0);
+	wl_vblock_fill(other, 6 * 4096, 3, 42);
+	CU_ASSERT_NOT_EQUAL(memcmp(vblk + WL_VBLOCK_HEADER_BYTES,
+				   other + WL_VBLOCK_HEADER_BYTES,
+				   WL_VBLOCK_BYTES - WL_VBLOCK_HEADER_BYTES),
+			    0);
+	CU_ASSERT_STRING_EQUAL(wl_vfield_name(WL_VF_GENERATION), "generation");
+	CU_ASSERT_STRING_EQUAL(wl_vfield_name(WL_VF_NR), "invalid");
+}
+
+/*
+ * A single flipped byte anywhere is found: in the magic as the magic,
+ * anywhere else (header or payload) as the checksum.  Every byte of the
+ * block, one at a time.
+ */
+static void test_vblock_flipped_byte(void)
+{
+	struct wl_vblock_header h;
+	uint32_t crc;
+	unsigned int found = 0;
+
+	wl_vblock_fill(vblk, 0, 1, 7);
+	for (uint32_t i = 0; i < WL_VBLOCK_BYTES; i++) {
+		enum wl_vfield want = i < 4 ? WL_VF_MAGIC : WL_VF_CHECKSUM;
+
+		vblk[i] ^= 0x20;
+		found += wl_vblock_check(vblk, 0, &h, &crc) == want;
+		vblk[i] ^= 0x20;
+	}
+	CU_ASSERT_EQUAL(found, WL_VBLOCK_BYTES);
+	CU_ASSERT_EQUAL(wl_vblock_check(vblk, 0, &h, &crc), WL_VF_OK);
+}
+
+/*
+ * An intact block in the wrong place reads as the offset; one whose
+ * length field was rewritten with a fresh checksum, as the length.
+ */
+static void test_vblock_misplaced(void)
+{
+	struct wl_vblock_header h;
+	uint32_t crc;
+	static const unsigned char zero[4];
+
+	wl_vblock_fill(vblk, 8192, 2, 7);
+	CU_ASSERT_EQUAL(wl_vblock_check(vblk, 4096, &h, &crc), WL_VF_OFFSET);
+	CU_ASSERT_EQUAL(h.offset_bytes, 8192);
+	vblk[17] = 0x20; /* length 8192 */
+	crc = wl_crc32c(0, vblk, 4);
+	crc = wl_crc32c(crc, zero, 4);
+	crc = wl_crc32c(crc, vblk + 8, WL_VBLOCK_BYTES - 8);
+	for (int k = 0; k < 4; k++)
+		vblk[4 + k] = (unsigned char)(crc >> (8 * k));
+	CU_ASSERT_EQUAL(wl_vblock_check(vblk, 8192, &h, &crc), WL_VF_LENGTH);
+	CU_ASSERT_EQUAL(h.length_bytes, 8192);
+}
+
+/*
+ * wl_region(): the region and a grid that divides every length, the
+ * last one an io_limit shortens included.
+ */
+static void test_region_grid(void)
+{
+	struct wl_config c = cfg_of(WL_RW_RANDRW, 8192, 64);
+	uint64_t off, size;
+	uint32_t grid;
+	struct wl *w;
+	char why[160];
+
+	c.offset_bytes = 1 << 20;
+	w = wl_new(&c);
+	wl_region(w, &off, &size, &grid);
+	CU_ASSERT_EQUAL(off, 1 << 20);
+	CU_ASSERT_EQUAL(size, 64 * 8192);
+	CU_ASSERT_EQUAL(grid, 8192);
+	wl_destroy(w);
+	c.io_limit_bytes = 8192 * 3 + 4096;
+	w = wl_new(&c);
+	wl_region(w, &off, &size, &grid);
+	CU_ASSERT_EQUAL(grid, 4096);
+	wl_destroy(w);
+	c.io_limit_bytes = 8192 * 3 + 512;
+	w = wl_new(&c);
+	wl_region(w, &off, &size, &grid);
+	CU_ASSERT_EQUAL(grid, 512);
+	wl_destroy(w);
+	c.io_limit_bytes = 0;
+	CU_ASSERT_EQUAL(wl_bssplit_parse("4k/50:12k/50", &c, why, sizeof(why)),
+			0);
+	w = wl_new(&c);
+	wl_region(w, &off, &size, &grid);
+	CU_ASSERT_EQUAL(grid, 4096);
+	wl_destroy(w);
+}
+
 int cu_register(void)
 {
 	CU_pSuite s;
@@ -1245,6 +1456,12 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_pattern_round_trip);
 	CU_ADD_TEST(s, test_pattern_split);
 	CU_ADD_TEST(s, test_pattern_detects);
+	s = CU_add_suite("vblock", NULL, NULL);
+	CU_ADD_TEST(s, test_crc32c_vectors);
+	CU_ADD_TEST(s, test_vblock_round_trip);
+	CU_ADD_TEST(s, test_vblock_flipped_byte);
+	CU_ADD_TEST(s, test_vblock_misplaced);
+	CU_ADD_TEST(s, test_region_grid);
 	s = CU_add_suite("block_sizes", NULL, NULL);
 	CU_ADD_TEST(s, test_bs_parsers);
 	CU_ADD_TEST(s, test_bssplit_proportions);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1063,6 +1064,22 @@ uint64_t wl_nblocks(const struct wl *w)
 	return w->nblocks;
 }
 
+void wl_region(const struct wl *w, uint64_t *offset_bytes, uint64_t *size_bytes,
+	       uint32_t *grid_bytes)
+{
+	/* A trace's I/Os are whole sectors, anywhere in the region. */
+	uint32_t g = w->cfg.trace ? WL_SECTOR_BYTES : w->grid;
+
+	/* The last I/O of a limit is the limit less multiples of g. */
+	if (w->limited)
+		g = wl_gcd(g, (uint32_t)(w->cfg.io_limit_bytes % g ?
+						 w->cfg.io_limit_bytes % g :
+						 g));
+	*offset_bytes = w->cfg.offset_bytes;
+	*size_bytes = w->cfg.size_bytes;
+	*grid_bytes = g;
+}
+
 /* ---- Names -------------------------------------------------------------- */
 
 static const char *const wl_rw_names[WL_RW_NR] = {
@@ -1180,4 +1197,224 @@ uint64_t wl_pattern_check(const void *buf, uint32_t len, uint64_t offset_bytes,
 	for (; len; len--, off++)
 		bad += *p++ != wl_pattern_byte(key, off);
 	return bad;
+}
+
+/* ---- verify=crc32c: CRC32C and the verify block ------------------------- */
+
+/* The reflected Castagnoli polynomial. */
+#define WL_CRC32C_POLY UINT32_C(0x82f63b78)
+
+/*
+ * Slicing by 8, in short: wl_crc_tab[0][b] is the CRC register after
+ * shifting byte b through it (eight steps of the polynomial division);
+ * wl_crc_tab[k][b] is that register after k more zero bytes.  Since the
+ * CRC is linear over GF(2), eight bytes xored into the register can be
+ * retired at once: byte i of the word (from the low end) still has 7 - i
+ * bytes to travel, so it takes wl_crc_tab[7 - i], and the eight lookups
+ * are xored.
+ *
+ * Three streams: each step above waits for the register the step before
+ * made, so a long buffer is cut into three runs of WL_CRC_RUN bytes whose
+ * registers are computed side by side (the second and third from 0), and
+ * joined by linearity: the register after A then B is the register after
+ * A moved over |B| zero bytes, xored with B's own.  Moving a register over
+ * n zero bytes multiplies it by x^(8n) modulo the polynomial; for the one
+ * run length, that factor (wl_crc_run_shift) is made once.
+ *
+ * Built once, under pthread_once (whose later calls are one acquire load:
+ * no lock, no system call).
+ */
+#define WL_CRC_RUN 1360u /* bytes per stream, a multiple of 8 */
+
+static uint32_t wl_crc_tab[8][256];
+static uint32_t wl_crc_run_shift; /* x^(8 * WL_CRC_RUN) mod P, reflected */
+static pthread_once_t wl_crc_once = PTHREAD_ONCE_INIT;
+
+/* The register @c after one more zero bit: c * x mod P, reflected. */
+static inline uint32_t wl_crc_step(uint32_t c)
+{
+	return (c >> 1) ^ (WL_CRC32C_POLY & (0u - (c & 1)));
+}
+
+static void wl_crc_build(void)
+{
+	uint32_t x = UINT32_C(1) << 31; /* the polynomial 1, reflected */
+
+	for (uint32_t b = 0; b < 256; b++) {
+		uint32_t c = b;
+
+		for (int i = 0; i < 8; i++)
+			c = wl_crc_step(c);
+		wl_crc_tab[0][b] = c;
+	}
+	for (int k = 1; k < 8; k++)
+		for (uint32_t b = 0; b < 256; b++) {
+			uint32_t c = wl_crc_tab[k - 1][b];
+
+			wl_crc_tab[k][b] = (c >> 8) ^ wl_crc_tab[0][c & 0xff];
+		}
+	for (uint32_t i = 0; i < 8 * WL_CRC_RUN; i++)
+		x = wl_crc_step(x);
+	wl_crc_run_shift = x;
+}
+
+/*
+ * @a times @b modulo the polynomial, both reflected (bit 31 is x^0):
+ * b * x^i summed over the terms x^i of a.
+ */
+static uint32_t wl_crc_mul(uint32_t a, uint32_t b)
+{
+	uint32_t p = 0;
+
+	for (uint32_t m = UINT32_C(1) << 31; m && a; m >>= 1) {
+		if (a & m) {
+			p ^= b;
+			a ^= m;
+		}
+		b = wl_crc_step(b);
+	}
+	return p;
+}
+
+static inline uint64_t wl_le64_to_cpu(uint64_t v)
+{
+	return wl_cpu_to_le64(v);
+}
+
+/* The register @crc after the 8 bytes at @p, by the tables @t. */
+static inline uint32_t wl_crc_word(const uint32_t (*t)[256], uint32_t crc,
+				   const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	v = wl_le64_to_cpu(v) ^ crc;
+	return t[7][v & 0xff] ^ t[6][(v >> 8) & 0xff] ^ t[5][(v >> 16) & 0xff] ^
+	       t[4][(v >> 24) & 0xff] ^ t[3][(v >> 32) & 0xff] ^
+	       t[2][(v >> 40) & 0xff] ^ t[1][(v >> 48) & 0xff] ^ t[0][v >> 56];
+}
+
+uint32_t wl_crc32c(uint32_t crc, const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	const uint32_t(*t)[256] = wl_crc_tab;
+
+	pthread_once(&wl_crc_once, wl_crc_build);
+	crc = ~crc;
+	for (; len && ((uintptr_t)p & 7); len--)
+		crc = t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	for (; len >= 3 * WL_CRC_RUN; len -= 3 * WL_CRC_RUN) {
+		uint32_t c1 = 0, c2 = 0;
+
+		for (uint32_t i = 0; i < WL_CRC_RUN; i += 8, p += 8) {
+			crc = wl_crc_word(t, crc, p);
+			c1 = wl_crc_word(t, c1, p + WL_CRC_RUN);
+			c2 = wl_crc_word(t, c2, p + 2 * WL_CRC_RUN);
+		}
+		p += 2 * WL_CRC_RUN;
+		crc = wl_crc_mul(crc, wl_crc_run_shift) ^ c1;
+		crc = wl_crc_mul(crc, wl_crc_run_shift) ^ c2;
+	}
+	for (; len >= 8; len -= 8, p += 8)
+		crc = wl_crc_word(t, crc, p);
+	for (; len; len--)
+		crc = t[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
+	return ~crc;
+}
+
+const char *wl_vfield_name(enum wl_vfield f)
+{
+	static const char *const names[WL_VF_NR] = {
+		[WL_VF_OK] = "ok",
+		[WL_VF_MAGIC] = "magic",
+		[WL_VF_CHECKSUM] = "checksum",
+		[WL_VF_OFFSET] = "offset",
+		[WL_VF_LENGTH] = "length",
+		[WL_VF_SEED] = "seed",
+		[WL_VF_GENERATION] = "generation",
+	};
+
+	return (unsigned int)f < WL_VF_NR ? names[f] : "invalid";
+}
+
+static inline void wl_put_le32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static inline void wl_put_le64(unsigned char *p, uint64_t v)
+{
+	v = wl_cpu_to_le64(v);
+	memcpy(p, &v, 8);
+}
+
+static inline uint32_t wl_get_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t wl_get_le64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return wl_le64_to_cpu(v);
+}
+
+/* The block's CRC32C, its checksum field taken as 0. */
+static uint32_t wl_vblock_crc(const unsigned char *b)
+{
+	static const unsigned char zero[4];
+	uint32_t crc = wl_crc32c(0, b, 4);
+
+	crc = wl_crc32c(crc, zero, 4);
+	return wl_crc32c(crc, b + 8, WL_VBLOCK_BYTES - 8);
+}
+
+void wl_vblock_fill(void *blk, uint64_t offset_bytes, uint64_t generation,
+		    uint64_t seed)
+{
+	unsigned char *b = blk;
+	/* One payload key per (seed, generation): a rewrite differs. */
+	uint64_t key = wl_mix64(wl_pattern_key(seed) ^
+				wl_mix64(generation + UINT64_C(0x67656e)));
+	uint64_t word = (offset_bytes + WL_VBLOCK_HEADER_BYTES) >> 3;
+
+	for (uint32_t i = WL_VBLOCK_HEADER_BYTES; i < WL_VBLOCK_BYTES;
+	     i += 8, word++)
+		wl_put_le64(b + i, wl_pattern_word(key, word));
+	wl_put_le32(b, WL_VBLOCK_MAGIC);
+	wl_put_le32(b + 4, 0);
+	wl_put_le64(b + 8, offset_bytes);
+	wl_put_le32(b + 16, WL_VBLOCK_BYTES);
+	wl_put_le32(b + 20, 0);
+	wl_put_le64(b + 24, generation);
+	wl_put_le64(b + 32, seed);
+	wl_put_le32(b + 4, wl_vblock_crc(b));
+}
+
+enum wl_vfield wl_vblock_check(const void *blk, uint64_t offset_bytes,
+			       struct wl_vblock_header *hdr, uint32_t *crc_out)
+{
+	const unsigned char *b = blk;
+
+	hdr->magic = wl_get_le32(b);
+	hdr->crc32c = wl_get_le32(b + 4);
+	hdr->offset_bytes = wl_get_le64(b + 8);
+	hdr->length_bytes = wl_get_le32(b + 16);
+	hdr->generation = wl_get_le64(b + 24);
+	hdr->seed = wl_get_le64(b + 32);
+	*crc_out = 0;
+	if (hdr->magic != WL_VBLOCK_MAGIC)
+		return WL_VF_MAGIC;
+	*crc_out = wl_vblock_crc(b);
+	if (*crc_out != hdr->crc32c)
+		return WL_VF_CHECKSUM;
+	if (hdr->offset_bytes != offset_bytes)
+		return WL_VF_OFFSET;
+	if (hdr->length_bytes != WL_VBLOCK_BYTES)
+		return WL_VF_LENGTH;
+	return WL_VF_OK;
 }

@@ -270,6 +270,15 @@ uint64_t wl_issued_bytes(const struct wl *w);
 /* Whole blocks of bs_bytes in the region: the length of one pass. */
 uint64_t wl_nblocks(const struct wl *w);
 
+/*
+ * The region [*@offset_bytes, *@offset_bytes + *@size_bytes) that every
+ * I/O of @w lies in, and the grid that every I/O's offset (less the
+ * region's) and length are multiples of, except the last I/O an
+ * io_limit_bytes shortens.  Any thread.
+ */
+void wl_region(const struct wl *w, uint64_t *offset_bytes, uint64_t *size_bytes,
+	       uint32_t *grid_bytes);
+
 /* fio's name of @rw ("randread"...), or "invalid".  Any thread. */
 const char *wl_rw_name(enum wl_rw rw);
 
@@ -331,5 +340,84 @@ void wl_pattern_fill(void *buf, uint32_t len, uint64_t offset_bytes,
  */
 uint64_t wl_pattern_check(const void *buf, uint32_t len, uint64_t offset_bytes,
 			  uint64_t seed);
+
+/*
+ * verify=crc32c: verify blocks with a header and a checksum (fio's
+ * verify=crc32c, our own layout).  Every WL_VBLOCK_BYTES block of the
+ * device that a verifying job writes holds, little-endian:
+ *
+ *   bytes  0..3   magic, WL_VBLOCK_MAGIC
+ *          4..7   CRC32C of the whole block with these 4 bytes taken as 0
+ *          8..15  the block's absolute byte offset
+ *         16..19  its length, WL_VBLOCK_BYTES
+ *         20..23  0
+ *         24..31  its generation: 1 for the first write of the block in a
+ *                 run, one more for each write after
+ *         32..39  the run's seed
+ *         40..    payload: 8-byte words, a hash of (seed, generation,
+ *                 offset of the word), so no two writes look alike
+ *
+ * The checksum covers the header too: a flipped bit anywhere but the
+ * magic reads as a checksum mismatch, and a block that is intact but old
+ * (an earlier generation) or misplaced reads as a wrong generation or
+ * offset.  The functions are pure; any thread.
+ */
+#define WL_VBLOCK_BYTES 4096u
+#define WL_VBLOCK_HEADER_BYTES 40u
+#define WL_VBLOCK_MAGIC UINT32_C(0x6b6c6276) /* "vblk" on disk */
+
+/* A block's header, decoded. */
+struct wl_vblock_header {
+	uint32_t magic;
+	uint32_t crc32c; /* as stored */
+	uint64_t offset_bytes;
+	uint32_t length_bytes;
+	uint64_t generation;
+	uint64_t seed;
+};
+
+/* What a check found wrong first (WL_VF_OK: nothing). */
+enum wl_vfield {
+	WL_VF_OK,
+	WL_VF_MAGIC,
+	WL_VF_CHECKSUM,
+	WL_VF_OFFSET,
+	WL_VF_LENGTH,
+	WL_VF_SEED,	  /* checked by the caller */
+	WL_VF_GENERATION, /* checked by the caller */
+	WL_VF_NR,
+};
+
+/* "magic", "checksum", ..., or "invalid".  Any thread. */
+const char *wl_vfield_name(enum wl_vfield f);
+
+/*
+ * CRC32C (Castagnoli, reflected polynomial 0x82f63b78) of @len bytes at
+ * @buf, continuing from @crc (0 to start), with the usual inversion in
+ * and out, so wl_crc32c(wl_crc32c(0, a), b) is the CRC of a then b and
+ * the CRC of "123456789" is 0xe3069283.  Software, eight table lookups
+ * per 8 bytes ("slicing by 8"), three streams side by side over long
+ * buffers; the tables are built once, on the first call of any thread.
+ * Any thread.
+ */
+uint32_t wl_crc32c(uint32_t crc, const void *buf, size_t len);
+
+/*
+ * Fills the WL_VBLOCK_BYTES at @blk with the block a run of @seed writes
+ * at @offset_bytes in its @generation: header, payload and checksum.
+ * Any thread.
+ */
+void wl_vblock_fill(void *blk, uint64_t offset_bytes, uint64_t generation,
+		    uint64_t seed);
+
+/*
+ * Decodes the block at @blk into *@hdr and checks, in this order, its
+ * magic, its checksum (the CRC computed goes to *@crc_out), its offset
+ * (against @offset_bytes) and its length.  Returns the first field that
+ * is wrong, or WL_VF_OK; seed and generation are the caller's to judge.
+ * Any thread.
+ */
+enum wl_vfield wl_vblock_check(const void *blk, uint64_t offset_bytes,
+			       struct wl_vblock_header *hdr, uint32_t *crc_out);
 
 #endif

@@ -24,6 +24,7 @@
 #include "bench/opts.h"
 #include "bench/sweep.h"
 #include "workloads/trace.h"
+#include "workloads/workload.h"
 
 #define FAKE_CLOCK_TICK_NS 10
 #include "tests/fake_clock.h"
@@ -372,6 +373,43 @@ int fuzz_report(const uint8_t *data, size_t size)
 	return ok;
 }
 
+/*
+ * The check names the first wrong field in its order (magic, checksum,
+ * offset, length; never seed or generation, the caller's); the checksum
+ * it reports is the block's when the magic is right; and the block that
+ * wl_vblock_fill() makes from the fields it decoded always checks.
+ */
+int fuzz_vblock(const uint8_t *data, size_t size)
+{
+	static _Alignas(8) uint8_t blk[WL_VBLOCK_BYTES];
+	struct wl_vblock_header h, h2;
+	uint64_t off = 0;
+	uint32_t crc, crc2;
+	enum wl_vfield f;
+
+	if (size > 8 + WL_VBLOCK_BYTES)
+		return 0;
+	for (size_t i = 0; i < 8 && i < size; i++)
+		off |= (uint64_t)data[i] << (8 * i);
+	memset(blk, 0, sizeof(blk));
+	if (size > 8)
+		memcpy(blk, data + 8, size - 8);
+	f = wl_vblock_check(blk, off, &h, &crc);
+	if ((unsigned int)f >= WL_VF_NR || f == WL_VF_SEED ||
+	    f == WL_VF_GENERATION)
+		abort();
+	if (f != WL_VF_MAGIC && (crc == h.crc32c) != (f != WL_VF_CHECKSUM))
+		abort();
+	if (f == WL_VF_OK &&
+	    (h.offset_bytes != off || h.length_bytes != WL_VBLOCK_BYTES))
+		abort();
+	wl_vblock_fill(blk, off, h.generation, h.seed);
+	if (wl_vblock_check(blk, off, &h2, &crc2) != WL_VF_OK ||
+	    h2.generation != h.generation || h2.seed != h.seed)
+		abort();
+	return f == WL_VF_OK;
+}
+
 /* clang-format off */
 const struct fuzz_target fuzz_targets[] = {
 	{ "opts", fuzz_opts },
@@ -380,6 +418,7 @@ const struct fuzz_target fuzz_targets[] = {
 	{ "axis", fuzz_axis },
 	{ "ring", fuzz_ring },
 	{ "report", fuzz_report },
+	{ "vblock", fuzz_vblock },
 	{ NULL, NULL },
 };
 /* clang-format on */

@@ -44,6 +44,13 @@ int fuzz_ring(const uint8_t *data, size_t size);
  */
 int fuzz_report(const uint8_t *data, size_t size);
 
+/*
+ * A verify block as a read hands it to verify=crc32c's check: 8 bytes of
+ * offset (little-endian), then the block (zero-padded to 4 KiB).
+ * Accepted when it checks.
+ */
+int fuzz_vblock(const uint8_t *data, size_t size);
+
 struct fuzz_target {
 	const char *name;
 	int (*one)(const uint8_t *data, size_t size);

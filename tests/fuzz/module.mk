@@ -2,7 +2,7 @@
 # tests/fuzz/: libFuzzer programs, one per parser, built only in the fuzz
 # variant (make SAN=fuzz CC=clang fuzzers; `make fuzz` builds and runs
 # them).  Each is fuzz_main.c compiled for one harness of harness.c.
-FUZZ_TARGETS := opts jobfile trace axis ring report
+FUZZ_TARGETS := opts jobfile trace axis ring report vblock
 FUZZERS := $(FUZZ_TARGETS:%=$(B)/tests/fuzz/fuzz_%)
 
 $(B)/tests/fuzz/fuzz_main-%.o: tests/fuzz/fuzz_main.c
