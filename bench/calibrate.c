@@ -317,12 +317,6 @@ static const unsigned int default_depths[] = { 1,  2,  3,  4,  6,  8,  12,
 					       16, 24, 32, 48, 64, 96, 128 };
 
 /*
- * The prediction check: reads at each of @depths (@n, those the ring
- * holds) on both engines, the virtual one with the model in @model;
- * @base holds the check's options (the calibration's and those after
- * "--").
- */
-/*
  * --check-device=measured: writes to @path the model in @model with the
  * read latency replaced by @target_ns at every load and no transfer
  * time, the device as the thread engine's run just measured it.
@@ -358,6 +352,13 @@ static int write_measured(const char *model, const char *path, double target_ns,
 	return 0;
 }
 
+/*
+ * The prediction check: reads at each of @depths (@n, those the ring
+ * holds) on both engines, the virtual one with the model in @model;
+ * @base holds the check's options (the calibration's and those after
+ * "--").  @measured: each virtual run with the device as the thread run
+ * just measured it (write_measured()).
+ */
 static int check(const struct bench_config *base, const char *model,
 		 const unsigned int *depths, size_t n, bool measured, char *err,
 		 size_t len)
