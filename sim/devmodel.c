@@ -350,8 +350,8 @@ static void chan_replace_min(uint64_t *h, unsigned int n, uint64_t t)
 	h[i] = t;
 }
 
-/* model_flush() for one queue of a shared device. */
-static int shared_flush(struct devmodel *m)
+/* model_flush() for one queue of a shared device; off the one-queue path. */
+__attribute__((noinline)) static int shared_flush(struct devmodel *m)
 {
 	struct devmodel_shared *sh = m->sh;
 	uint64_t now = sim_now(m->clock);

@@ -39,13 +39,15 @@ enum vengine_actor {
 };
 
 struct vcpu {
-	uint64_t t;	  /* its time: busy until */
-	uint64_t busy_ns; /* charged: its "CPU time" */
-	uint64_t wake;	  /* next wake-up, NEVER if none */
-	uint64_t seq;	  /* when that wake-up was set, for ties */
-	uint64_t poke;	  /* a wake-up asked for by another actor */
-	bool again;	  /* its last step left work for the next */
-	bool on;	  /* the actor exists in this run */
+	uint64_t t;	      /* its time: busy until */
+	uint64_t busy_ns;     /* charged: its "CPU time" */
+	uint64_t wake;	      /* next wake-up, NEVER if none */
+	uint64_t seq;	      /* when that wake-up was set, for ties */
+	uint64_t poke;	      /* a wake-up asked for by another actor */
+	struct ve_lane *lane; /* its lane */
+	enum vengine_actor actor;
+	bool again; /* its last step left work for the next */
+	bool on;    /* the actor exists in this run */
 };
 
 /* How far a lane was set up, for undoing it. */
@@ -295,39 +297,40 @@ static inline void consider(struct vengine *ve, struct vcpu *c, uint64_t w,
 		*best = c;
 }
 
+/* Recomputes lane @l's actors' wake-ups, in actor order, into *@best. */
+static inline void consider_lane(struct vengine *ve, struct ve_lane *l,
+				 struct vcpu **best)
+{
+	/* Written out: the frontend is always on, the workers seldom. */
+	consider(ve, &l->cpu[VE_FE], next_wake(ve, l, VE_FE), best);
+	if (l->cpu[VE_BE].on)
+		consider(ve, &l->cpu[VE_BE], next_wake(ve, l, VE_BE), best);
+	if (ve->workers) {
+		for (int a = VE_SUB; a < VE_ACTORS; a++)
+			if (l->cpu[a].on)
+				consider(ve, &l->cpu[a], next_wake(ve, l, a),
+					 best);
+	}
+}
+
 /*
  * Recomputes every actor's wake-up, lane by lane and in actor order (the
  * order of the sequence numbers, so ties go to the lower lane), and
- * returns the actor to run next, its lane in *@lp: the earliest wake-up,
- * then the earliest set; or -1 if none will ever run.
+ * returns the actor to run next: the earliest wake-up, then the earliest
+ * set; or NULL if none will ever run.
  */
-static int reschedule(struct vengine *ve, struct ve_lane **lp)
+static struct vcpu *reschedule(struct vengine *ve)
 {
 	struct vcpu *best = NULL;
-	struct ve_lane *bl = NULL;
 
-	for (unsigned int i = 0; i < ve->nr_lanes; i++) {
-		struct ve_lane *l = &ve->lanes[i];
-		struct vcpu *was = best;
-
-		if (l->done)
-			continue;
-		/* Written out: the frontend is always on, the workers seldom. */
-		consider(ve, &l->cpu[VE_FE], next_wake(ve, l, VE_FE), &best);
-		if (l->cpu[VE_BE].on)
-			consider(ve, &l->cpu[VE_BE], next_wake(ve, l, VE_BE),
-				 &best);
-		if (ve->workers) {
-			for (int a = VE_SUB; a < VE_ACTORS; a++)
-				if (l->cpu[a].on)
-					consider(ve, &l->cpu[a],
-						 next_wake(ve, l, a), &best);
-		}
-		if (best != was)
-			bl = l;
+	if (ve->nr_lanes == 1) {
+		consider_lane(ve, &ve->lanes[0], &best);
+		return best;
 	}
-	*lp = bl;
-	return best ? (int)(best - bl->cpu) : -1;
+	for (unsigned int i = 0; i < ve->nr_lanes; i++)
+		if (!ve->lanes[i].done)
+			consider_lane(ve, &ve->lanes[i], &best);
+	return best;
 }
 
 static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
@@ -336,12 +339,11 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 	uint64_t last = 0, same = 0;
 
 	while (!ve->done) {
+		struct vcpu *c = reschedule(ve);
 		struct ve_lane *l;
-		int a = reschedule(ve, &l);
-		struct vcpu *c;
 		uint64_t t0;
 
-		if (a < 0) {
+		if (!c) {
 			/* Nothing will ever happen again: I/O is stuck. */
 			for (unsigned int i = 0; i < ve->nr_lanes; i++) {
 				l = &ve->lanes[i];
@@ -352,7 +354,7 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 			}
 			break;
 		}
-		c = &l->cpu[a];
+		l = c->lane;
 		if (c->t < c->wake)
 			c->t = c->wake;
 		c->poke = NEVER;
@@ -360,12 +362,12 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 		ve->cur = c;
 		ve->clock.vt_ns = &c->t;
 		t0 = c->t;
-		if (a == VE_FE)
+		if (c->actor == VE_FE)
 			step_frontend(ve, l);
-		else if (a == VE_BE)
+		else if (c->actor == VE_BE)
 			step_backend(ve, l);
 		else
-			step_worker(ve, l, a);
+			step_worker(ve, l, c->actor);
 		/* Time passes in a step only by charges: its CPU time. */
 		c->busy_ns += c->t - t0;
 		(*steps)++;
@@ -539,7 +541,9 @@ static int lane_init(struct vengine *ve, struct ve_lane *l,
 	for (int a = 0; a < VE_ACTORS; a++)
 		l->cpu[a] = (struct vcpu){ .t = VENGINE_EPOCH_NS,
 					   .wake = NEVER,
-					   .poke = NEVER };
+					   .poke = NEVER,
+					   .lane = l,
+					   .actor = (enum vengine_actor)a };
 	/* Set-up work (a target's init) is charged to nobody in particular. */
 	ve->cur = &l->cpu[VE_BE];
 	ve->clock.vt_ns = &ve->cur->t;
