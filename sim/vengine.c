@@ -4,8 +4,10 @@
  * one wake-up per actor, (time, sequence) ordered, recomputed after every
  * step from the state the actors expose: the ports' due times, the
  * frontend's next scheduled I/O, the backend's held interrupt and the
- * target's next completion.  With at most four actors a scan of four
- * entries is the whole queue, and memory does not grow with the run.
+ * target's next completion.  With at most four actors per queue
+ * (--queues: a lane each, the same actors, all against one device
+ * model), a scan of four entries a lane is the whole queue, and memory
+ * does not grow with the run.
  *
  * A step runs one pass of the thread engine's loop for its actor (see
  * engine.c: frontend_thread(), backend_thread() and the workers), at the
