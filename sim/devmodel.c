@@ -221,7 +221,8 @@ static uint64_t draw_latency(struct devmodel *m, bool write, unsigned int n)
  * arrivals.  Cheaper than a heap for the few dozen in flight, and with
  * no unpredictable branches on the common path.
  */
-static void fl_push(struct devmodel *m, struct devmodel_flight f)
+static inline __attribute__((always_inline)) void
+fl_push(struct devmodel *m, struct devmodel_flight f)
 {
 	struct devmodel_flight *fl;
 	unsigned int pos;

@@ -245,8 +245,8 @@ static inline uint64_t seen_ns(const struct vengine *ve, const struct vcpu *c,
 }
 
 /* When actor @a of lane @l must next run, from what it and the others left. */
-static uint64_t next_wake(struct vengine *ve, struct ve_lane *l,
-			  enum vengine_actor a)
+static inline __attribute__((always_inline)) uint64_t
+next_wake(struct vengine *ve, struct ve_lane *l, enum vengine_actor a)
 {
 	struct vcpu *c = &l->cpu[a];
 	uint64_t w = c->again ? c->t : c->poke, due;
@@ -300,8 +300,9 @@ static inline void consider(struct vengine *ve, struct vcpu *c, uint64_t w,
 }
 
 /* Recomputes lane @l's actors' wake-ups, in actor order, into *@best. */
-static inline void consider_lane(struct vengine *ve, struct ve_lane *l,
-				 struct vcpu **best)
+/* Inlined: the one-queue path is the engine's hot loop. */
+static inline __attribute__((always_inline)) void
+consider_lane(struct vengine *ve, struct ve_lane *l, struct vcpu **best)
 {
 	/* Written out: the frontend is always on, the workers seldom. */
 	consider(ve, &l->cpu[VE_FE], next_wake(ve, l, VE_FE), best);
