@@ -779,12 +779,12 @@ static int run_configs(const struct bench_config *base,
 		rc = -EINVAL;
 	}
 	if (rc == 0 && cfg->engine == BENCH_ENGINE_VIRTUAL &&
-	    cfg->queues * cfg->devices > 1) {
+	    cfg->devices > 1) {
 		snprintf(err, err_len,
-			 "--engine=virtual with --queues=%u --devices=%u: the "
-			 "virtual engine runs one lane (allowed: --queues=1 "
-			 "--devices=1, or --engine=thread)",
-			 cfg->queues, cfg->devices);
+			 "--engine=virtual with --devices=%u: the virtual "
+			 "engine runs one device, with --queues rings "
+			 "(allowed: --devices=1, or --engine=thread)",
+			 cfg->devices);
 		rc = -EINVAL;
 	}
 	if (rc == 0 && n)

@@ -32,8 +32,22 @@ struct devmodel_flight {
 /* The in-flight table's room, in I/Os per ring entry (see fl_push). */
 #define FL_ROOM 4
 
+/*
+ * A device with several queues: arrivals may come out of clock order
+ * (each queue's backend has its own clock), so the channels' free times
+ * are a table of their own, a min-heap.
+ */
+struct devmodel_shared {
+	struct devmodel_config cfg;
+	uint64_t *chan;	    /* free times, a min-heap of cfg.channels */
+	unsigned int nr_in; /* I/Os in the device, every queue's */
+	uint64_t rng;
+	uint8_t *disk; /* store only */
+};
+
 struct devmodel {
 	struct devmodel_config cfg;
+	struct devmodel_shared *sh; /* the device, or NULL: its own */
 	const struct sim_clock *clock;
 	uint64_t size_bytes;
 	unsigned int depth;
@@ -207,7 +221,8 @@ static uint64_t draw_latency(struct devmodel *m, bool write, unsigned int n)
  * arrivals.  Cheaper than a heap for the few dozen in flight, and with
  * no unpredictable branches on the common path.
  */
-static void fl_push(struct devmodel *m, struct devmodel_flight f)
+static inline __attribute__((always_inline)) void
+fl_push(struct devmodel *m, struct devmodel_flight f)
 {
 	struct devmodel_flight *fl;
 	unsigned int pos;
@@ -263,6 +278,7 @@ static int model_init(const struct target_config *cfg, void **state, char *why,
 	if (!m)
 		goto err_nomem;
 	m->cfg = *cfg->model;
+	m->sh = cfg->shared;
 	m->clock = cfg->clock;
 	m->size_bytes = cfg->size_bytes;
 	m->depth = cfg->depth;
@@ -272,7 +288,9 @@ static int model_init(const struct target_config *cfg, void **state, char *why,
 	m->queued = calloc(m->depth, sizeof(*m->queued));
 	if (!m->fl || !m->queued)
 		goto err_free;
-	if (m->cfg.store) {
+	if (m->sh) {
+		m->disk = m->sh->disk;
+	} else if (m->cfg.store) {
 		if (cfg->size_bytes > SIZE_MAX)
 			goto err_free;
 		/* calloc: large zeroed blocks come from mmap, cost no time. */
@@ -284,6 +302,8 @@ static int model_init(const struct target_config *cfg, void **state, char *why,
 	return 0;
 
 err_free:
+	if (!m->sh)
+		free(m->disk);
 	free(m->queued);
 	free(m->fl);
 	free(m);
@@ -311,6 +331,55 @@ static int model_submit(void *state, struct target_io *io)
 	return TARGET_QUEUED;
 }
 
+/* Replaces the earliest channel free time by @t, keeping the heap. */
+static void chan_replace_min(uint64_t *h, unsigned int n, uint64_t t)
+{
+	unsigned int i = 0;
+
+	for (;;) {
+		unsigned int c = 2 * i + 1;
+
+		if (c >= n)
+			break;
+		if (c + 1 < n && h[c + 1] < h[c])
+			c++;
+		if (h[c] >= t)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	h[i] = t;
+}
+
+/* model_flush() for one queue of a shared device; off the one-queue path. */
+__attribute__((noinline)) static int shared_flush(struct devmodel *m)
+{
+	struct devmodel_shared *sh = m->sh;
+	uint64_t now = sim_now(m->clock);
+	unsigned int load;
+
+	sh->nr_in += m->nr_queued;
+	load = sh->nr_in;
+	m->rng = sh->rng;
+	for (unsigned int i = 0; i < m->nr_queued; i++) {
+		struct target_io *io = m->queued[i];
+		uint64_t start = sh->chan[0] > now ? sh->chan[0] : now;
+		uint64_t fin = start +
+			       devmodel_service_ns(
+				       &m->cfg, io->write, (uint64_t)io->result,
+				       draw_latency(m, io->write, load));
+
+		chan_replace_min(sh->chan, sh->cfg.channels, fin);
+		fl_push(m, (struct devmodel_flight){
+				   .finish_ns = fin,
+				   .io = io,
+			   });
+	}
+	sh->rng = m->rng;
+	m->nr_queued = 0;
+	return 0;
+}
+
 /*
  * Starts the queued I/Os at the clock's time, in submission order: each
  * takes the channel that frees first and holds it for its service time.
@@ -323,6 +392,8 @@ static int model_flush(void *state)
 
 	if (!m->nr_queued)
 		return 0;
+	if (m->sh)
+		return shared_flush(m);
 	now = sim_now(m->clock);
 	/* I/Os flushed together arrive together: all see the same load. */
 	load = m->nr_fl + m->nr_queued;
@@ -369,6 +440,8 @@ static int model_reap(void *state, struct target_io **done, unsigned int max,
 		done[n++] = m->fl[m->fl_head].io;
 		fl_pop(m);
 	}
+	if (m->sh)
+		m->sh->nr_in -= n;
 	return (int)n;
 }
 
@@ -398,10 +471,57 @@ static void model_fini(void *state)
 	struct devmodel *m = state;
 
 	/* I/O in flight already has its result and data: nothing to wait. */
-	free(m->disk);
+	if (m->sh)
+		m->sh->nr_in -= m->nr_fl + m->nr_queued;
+	else
+		free(m->disk);
 	free(m->queued);
 	free(m->fl);
 	free(m);
+}
+
+int devmodel_shared_create(const struct devmodel_config *cfg,
+			   uint64_t size_bytes, struct devmodel_shared **out,
+			   char *why, size_t why_len)
+{
+	struct devmodel_shared *sh;
+	int rc = devmodel_config_check(cfg, why, why_len);
+
+	if (rc)
+		return rc;
+	sh = calloc(1, sizeof(*sh));
+	if (!sh)
+		goto err_nomem;
+	sh->cfg = *cfg;
+	sh->rng = cfg->seed * 0x9e3779b97f4a7c15ull + 1;
+	sh->chan = calloc(cfg->channels, sizeof(*sh->chan));
+	if (!sh->chan)
+		goto err_free;
+	if (cfg->store) {
+		if (size_bytes > SIZE_MAX)
+			goto err_free;
+		sh->disk = calloc(1, (size_t)size_bytes);
+		if (!sh->disk)
+			goto err_free;
+	}
+	*out = sh;
+	return 0;
+
+err_free:
+	free(sh->chan);
+	free(sh);
+err_nomem:
+	snprintf(why, why_len, "model target: out of memory");
+	return -ENOMEM;
+}
+
+void devmodel_shared_destroy(struct devmodel_shared *sh)
+{
+	if (!sh)
+		return;
+	free(sh->disk);
+	free(sh->chan);
+	free(sh);
 }
 
 const struct target_ops devmodel_ops = {

@@ -23,6 +23,13 @@
  * unless devmodel_config.store is set (for verify runs): then the disk
  * lives in memory as with the mem target.
  *
+ * One device may have several queues (the virtual engine's --queues):
+ * devmodel_shared_create() makes the device (its channels, latency
+ * draws, load and data) and each state opened with it in
+ * target_config.shared is one queue of it, with its own submissions and
+ * completions.  The channels serve the queues' arrivals in the order
+ * they are flushed, each taking the channel that frees first.
+ *
  * Threads: one state is used by the engine's thread only.
  */
 #ifndef BLKRING_SIM_DEVMODEL_H
@@ -104,5 +111,17 @@ uint64_t devmodel_base_latency_ns(const struct devmodel_dir *d, unsigned int n);
  */
 int devmodel_config_check(const struct devmodel_config *cfg, char *why,
 			  size_t why_len);
+
+/*
+ * A device for several queues of @cfg (checked) and @size_bytes: open
+ * each with target_config.shared set to *@out and .model to @cfg.
+ * Free it with devmodel_shared_destroy() once every queue is closed.
+ * Returns 0, or -errno with a reason in @why.
+ */
+int devmodel_shared_create(const struct devmodel_config *cfg,
+			   uint64_t size_bytes, struct devmodel_shared **out,
+			   char *why, size_t why_len);
+
+void devmodel_shared_destroy(struct devmodel_shared *sh);
 
 #endif

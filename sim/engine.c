@@ -1343,8 +1343,8 @@ _Static_assert(offsetof(struct backend_stats, grant_maps) % 8 == 0 &&
 	       "the backend's closing counters are whole words");
 
 /* Adds one lane's frontend counters to the total. */
-static void sum_frontend(struct frontend_stats *t,
-			 const struct frontend_stats *s, bool first)
+void engine__sum_frontend(struct frontend_stats *t,
+			  const struct frontend_stats *s, bool first)
 {
 	uint64_t lag_max = t->sched_lag_max_ns, t0 = t->first_submit_ns;
 	uint64_t t1 = t->last_complete_ns;
@@ -1374,8 +1374,8 @@ static void sum_frontend(struct frontend_stats *t,
 	t->disabled |= s->disabled;
 }
 
-static void sum_backend(struct backend_stats *t, const struct backend_stats *s,
-			bool first)
+void engine__sum_backend(struct backend_stats *t, const struct backend_stats *s,
+			 bool first)
 {
 	if (first) {
 		*t = *s;
@@ -1389,7 +1389,7 @@ static void sum_backend(struct backend_stats *t, const struct backend_stats *s,
 	t->dead |= s->dead;
 }
 
-static void sum_evtchn(struct evtchn_stats *t, const struct evtchn_stats *s)
+void engine__sum_evtchn(struct evtchn_stats *t, const struct evtchn_stats *s)
 {
 	uint64_t lag_max = max_u64(t->lag_max_ns, s->lag_max_ns);
 
@@ -1397,7 +1397,7 @@ static void sum_evtchn(struct evtchn_stats *t, const struct evtchn_stats *s)
 	t->lag_max_ns = lag_max;
 }
 
-static void sum_gate(struct gate_stats *t, const struct gate_stats *s)
+void engine__sum_gate(struct gate_stats *t, const struct gate_stats *s)
 {
 	uint64_t wmax = max_u64(t->wait_max_ns, s->wait_max_ns);
 	uint64_t hmax = max_u64(t->hold_max_ns, s->hold_max_ns);
@@ -1429,17 +1429,17 @@ static void collect(struct engine *e, struct engine_result *res)
 		for (unsigned int k = 0; k < l->v->n; k++)
 			if (l->v->lanes[k] == l)
 				lr->line = l->v->line.dev[k].st;
-		sum_frontend(&res->fe, &lr->fe, i == 0);
-		sum_backend(&res->be, &lr->be, i == 0);
-		sum_evtchn(&res->kick, &lr->kick);
-		sum_evtchn(&res->irq, &lr->irq);
+		engine__sum_frontend(&res->fe, &lr->fe, i == 0);
+		engine__sum_backend(&res->be, &lr->be, i == 0);
+		engine__sum_evtchn(&res->kick, &lr->kick);
+		engine__sum_evtchn(&res->irq, &lr->irq);
 		evtchn_stats(&l->handoff, &hs);
 		evtchn_stats(&l->defer, &ds);
-		sum_evtchn(&res->handoff, &hs);
-		sum_evtchn(&res->defer, &ds);
+		engine__sum_evtchn(&res->handoff, &hs);
+		engine__sum_evtchn(&res->defer, &ds);
 		if (e->gated) {
 			gate_stats(&l->gate, &gs);
-			sum_gate(&res->gate, &gs);
+			engine__sum_gate(&res->gate, &gs);
 		}
 		res->be_cpu_ns += l->be_cpu_ns;
 		res->sub_cpu_ns += l->sub_cpu_ns;

@@ -75,6 +75,18 @@ int engine__open_target(const struct engine_config *cfg,
 void engine__sum_fault(struct fault_stats *sum, const struct fault *f);
 
 /*
+ * Adds one lane's counters to the run's totals, as struct engine_result
+ * says (sums, the earliest first submission, the latest last completion,
+ * the largest maxima); @first: @t is the first lane's, copied.
+ */
+void engine__sum_frontend(struct frontend_stats *t,
+			  const struct frontend_stats *s, bool first);
+void engine__sum_backend(struct backend_stats *t, const struct backend_stats *s,
+			 bool first);
+void engine__sum_evtchn(struct evtchn_stats *t, const struct evtchn_stats *s);
+void engine__sum_gate(struct gate_stats *t, const struct gate_stats *s);
+
+/*
  * Creates the frontend and backend of one lane from @cfg and @w.
  * Returns 0, or -errno with a reason in @why and nothing created.
  */

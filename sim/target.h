@@ -81,6 +81,7 @@
 
 struct sim_clock;
 struct devmodel_config;
+struct devmodel_shared;
 
 /*
  * One I/O handed to a target: a contiguous disk range scattered over
@@ -115,6 +116,11 @@ struct target_config {
 	/* TARGET_F_VIRTUAL targets: the engine's clock, and their model. */
 	const struct sim_clock *clock;
 	const struct devmodel_config *model;
+	/*
+	 * The model target: the device this state is one queue of
+	 * (devmodel_shared_create()), or NULL for a device of its own.
+	 */
+	struct devmodel_shared *shared;
 };
 
 /*

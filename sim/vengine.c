@@ -4,8 +4,10 @@
  * one wake-up per actor, (time, sequence) ordered, recomputed after every
  * step from the state the actors expose: the ports' due times, the
  * frontend's next scheduled I/O, the backend's held interrupt and the
- * target's next completion.  With at most four actors a scan of four
- * entries is the whole queue, and memory does not grow with the run.
+ * target's next completion.  With at most four actors per queue
+ * (--queues: a lane each, the same actors, all against one device
+ * model), a scan of four entries a lane is the whole queue, and memory
+ * does not grow with the run.
  *
  * A step runs one pass of the thread engine's loop for its actor (see
  * engine.c: frontend_thread(), backend_thread() and the workers), at the
@@ -39,22 +41,33 @@ enum vengine_actor {
 };
 
 struct vcpu {
-	uint64_t t;	  /* its time: busy until */
-	uint64_t busy_ns; /* charged: its "CPU time" */
-	uint64_t wake;	  /* next wake-up, NEVER if none */
-	uint64_t seq;	  /* when that wake-up was set, for ties */
-	uint64_t poke;	  /* a wake-up asked for by another actor */
-	bool again;	  /* its last step left work for the next */
-	bool on;	  /* the actor exists in this run */
+	uint64_t t;	      /* its time: busy until */
+	uint64_t busy_ns;     /* charged: its "CPU time" */
+	uint64_t wake;	      /* next wake-up, NEVER if none */
+	uint64_t seq;	      /* when that wake-up was set, for ties */
+	uint64_t poke;	      /* a wake-up asked for by another actor */
+	struct ve_lane *lane; /* its lane */
+	enum vengine_actor actor;
+	bool again; /* its last step left work for the next */
+	bool on;    /* the actor exists in this run */
 };
 
-struct vengine {
-	const struct engine_config *cfg;
-	const struct vengine_config *vc;
-	struct sim_clock clock; /* reads and charges *cur */
+/* How far a lane was set up, for undoing it. */
+enum ve_lane_up {
+	VL_NONE,
+	VL_GRANTS,
+	VL_TARGET,
+	VL_WL,
+	VL_RING,
+	VL_PORTS,
+	VL_ACTORS,
+};
+
+/* One queue: its actors, ring, ports, grants, workload slice and target. */
+struct ve_lane {
 	struct vcpu cpu[VE_ACTORS];
-	struct vcpu *cur;
-	uint64_t seq;
+	unsigned int idx;
+	enum ve_lane_up up;
 	struct blkif_sring *sring;
 	struct sim_stamps *stamps;
 	struct grant_table grants;
@@ -66,10 +79,23 @@ struct vengine {
 	struct wl *wl;
 	struct frontend *fe;
 	struct backend *be;
-	bool gated, poll, stopping, done, be_dead;
-	bool workers; /* a submit or deferred worker runs */
-	uint64_t deadline_ns, stop_ns, end_ns;
+	bool stopping, done, be_dead;
+	uint64_t stop_ns, end_ns;
 	bool interrupted, drain_timeout;
+};
+
+struct vengine {
+	const struct engine_config *cfg;
+	const struct vengine_config *vc;
+	struct sim_clock clock; /* reads and charges *cur */
+	struct vcpu *cur;
+	uint64_t seq;
+	bool gated, poll, done;
+	bool workers; /* a submit or deferred worker runs */
+	uint64_t deadline_ns;
+	unsigned int nr_lanes, nr_done;
+	struct devmodel_shared *shared; /* queues > 1 on the model */
+	struct ve_lane lanes[];
 };
 
 static uint64_t ve_now(const struct sim_clock *c)
@@ -103,39 +129,46 @@ void vengine_config_default(struct vengine_config *vc)
 
 /* ---- The steps: one pass of each thread engine loop ---------------------- */
 
-static void step_frontend(struct vengine *ve)
+/* Lane @l is over: its actors run no more; the run, once all are. */
+static void lane_done(struct vengine *ve, struct ve_lane *l, uint64_t t)
+{
+	l->done = true;
+	l->end_ns = t;
+	if (++ve->nr_done == ve->nr_lanes)
+		ve->done = true;
+}
+
+static void step_frontend(struct vengine *ve, struct ve_lane *l)
 {
 	const struct engine_config *cfg = ve->cfg;
-	struct vcpu *c = &ve->cpu[VE_FE];
+	struct vcpu *c = &l->cpu[VE_FE];
 	unsigned int did, handled = 0;
 
-	if (!ve->stopping) {
+	if (!l->stopping) {
 		bool intr = cfg->interrupt &&
 			    atomic_load_explicit(cfg->interrupt,
 						 memory_order_relaxed);
 
-		if (intr || c->t >= ve->deadline_ns || ve->be_dead) {
-			frontend_stop(ve->fe);
-			ve->interrupted = intr;
-			ve->stopping = true;
-			ve->stop_ns = c->t;
+		if (intr || c->t >= ve->deadline_ns || l->be_dead) {
+			frontend_stop(l->fe);
+			l->interrupted = intr;
+			l->stopping = true;
+			l->stop_ns = c->t;
 		}
 	}
-	did = frontend_submit(ve->fe);
-	if (evtchn_poll(&ve->irq, c->t))
-		handled = 1 + frontend_irq(ve->fe);
+	did = frontend_submit(l->fe);
+	if (evtchn_poll(&l->irq, c->t))
+		handled = 1 + frontend_irq(l->fe);
 	else if (ve->poll)
-		handled = frontend_reap(ve->fe);
-	if (frontend_finished(ve->fe)) {
-		ve->done = true;
-		ve->end_ns = c->t;
+		handled = frontend_reap(l->fe);
+	if (frontend_finished(l->fe)) {
+		lane_done(ve, l, c->t);
 		return;
 	}
-	if (ve->stopping &&
-	    (c->t - ve->stop_ns > cfg->drain_timeout_ns || ve->be_dead)) {
-		ve->drain_timeout = true;
-		ve->done = true;
-		ve->end_ns = c->t;
+	if (l->stopping &&
+	    (c->t - l->stop_ns > cfg->drain_timeout_ns || l->be_dead)) {
+		l->drain_timeout = true;
+		lane_done(ve, l, c->t);
 		return;
 	}
 	/*
@@ -145,19 +178,19 @@ static void step_frontend(struct vengine *ve)
 	 */
 	c->again = handled > 0;
 	if (ve->poll && did + handled)
-		ve->cpu[VE_BE].poke = min_u64(ve->cpu[VE_BE].poke, c->t);
+		l->cpu[VE_BE].poke = min_u64(l->cpu[VE_BE].poke, c->t);
 }
 
-static void step_backend(struct vengine *ve)
+static void step_backend(struct vengine *ve, struct ve_lane *l)
 {
-	struct vcpu *c = &ve->cpu[VE_BE];
+	struct vcpu *c = &l->cpu[VE_BE];
 	struct backend_stats st;
 	unsigned int did;
 
-	if (evtchn_poll(&ve->kick, c->t) || ve->poll)
-		backend_kick(ve->be);
-	did = backend_consume(ve->be) + backend_reap(ve->be);
-	backend_tick(ve->be);
+	if (evtchn_poll(&l->kick, c->t) || ve->poll)
+		backend_kick(l->be);
+	did = backend_consume(l->be) + backend_reap(l->be);
+	backend_tick(l->be);
 	/*
 	 * A pass consumes every request and reaps every completion due:
 	 * what comes next is an event (a kick, a completion, a held
@@ -166,35 +199,35 @@ static void step_backend(struct vengine *ve)
 	 */
 	if (did) {
 		if (ve->poll)
-			ve->cpu[VE_FE].poke =
-				min_u64(ve->cpu[VE_FE].poke, c->t);
+			l->cpu[VE_FE].poke = min_u64(l->cpu[VE_FE].poke, c->t);
 		return;
 	}
-	backend_stats(ve->be, &st);
+	backend_stats(l->be, &st);
 	if (st.dead) {
-		ve->be_dead = true;
+		l->be_dead = true;
 		c->again = false;
 		c->on = false; /* the thread engine's backend leaves */
-		ve->cpu[VE_FE].poke = min_u64(ve->cpu[VE_FE].poke, c->t);
+		l->cpu[VE_FE].poke = min_u64(l->cpu[VE_FE].poke, c->t);
 	}
 }
 
 /* A worker's step; a completion it made wakes the frontend's vCPU. */
-static void step_worker(struct vengine *ve, enum vengine_actor a)
+static void step_worker(struct vengine *ve, struct ve_lane *l,
+			enum vengine_actor a)
 {
-	struct evtchn_port *port = a == VE_SUB ? &ve->handoff : &ve->defer;
-	struct vcpu *c = &ve->cpu[a];
-	uint64_t before = frontend_completions(ve->fe);
+	struct evtchn_port *port = a == VE_SUB ? &l->handoff : &l->defer;
+	struct vcpu *c = &l->cpu[a];
+	uint64_t before = frontend_completions(l->fe);
 	unsigned int did = 0;
 
 	if (evtchn_poll(port, c->t))
-		did = 1 + (a == VE_SUB ? frontend_submit_worker(ve->fe) :
-					 frontend_dpc(ve->fe));
+		did = 1 + (a == VE_SUB ? frontend_submit_worker(l->fe) :
+					 frontend_dpc(l->fe));
 	/* It handles all it was handed; more comes through its port. */
-	if (frontend_completions(ve->fe) != before || (did && ve->poll))
-		ve->cpu[VE_FE].poke = min_u64(ve->cpu[VE_FE].poke, c->t);
+	if (frontend_completions(l->fe) != before || (did && ve->poll))
+		l->cpu[VE_FE].poke = min_u64(l->cpu[VE_FE].poke, c->t);
 	if (did && ve->poll)
-		ve->cpu[VE_BE].poke = min_u64(ve->cpu[VE_BE].poke, c->t);
+		l->cpu[VE_BE].poke = min_u64(l->cpu[VE_BE].poke, c->t);
 }
 
 /* ---- The queue ----------------------------------------------------------- */
@@ -211,36 +244,37 @@ static inline uint64_t seen_ns(const struct vengine *ve, const struct vcpu *c,
 	return due + ve->vc->wake_latency_ns;
 }
 
-/* When actor @a must next run, from what it and the others left. */
-static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
+/* When actor @a of lane @l must next run, from what it and the others left. */
+static inline __attribute__((always_inline)) uint64_t
+next_wake(struct vengine *ve, struct ve_lane *l, enum vengine_actor a)
 {
-	struct vcpu *c = &ve->cpu[a];
+	struct vcpu *c = &l->cpu[a];
 	uint64_t w = c->again ? c->t : c->poke, due;
 
 	switch (a) {
 	case VE_FE:
-		w = min_u64(w, seen_ns(ve, c, evtchn_due_ns(&ve->irq)));
-		if (!ve->stopping)
+		w = min_u64(w, seen_ns(ve, c, evtchn_due_ns(&l->irq)));
+		if (!l->stopping)
 			w = min_u64(w, ve->deadline_ns);
-		else if (ve->stop_ns + ve->cfg->drain_timeout_ns < NEVER)
-			w = min_u64(w, ve->stop_ns + ve->cfg->drain_timeout_ns +
-					       1);
-		due = frontend_next_due_ns(ve->fe);
+		else if (l->stop_ns + ve->cfg->drain_timeout_ns < NEVER)
+			w = min_u64(w,
+				    l->stop_ns + ve->cfg->drain_timeout_ns + 1);
+		due = frontend_next_due_ns(l->fe);
 		if (due)
 			w = min_u64(w, due);
 		break;
 	case VE_BE:
-		w = min_u64(w, seen_ns(ve, c, evtchn_due_ns(&ve->kick)));
-		w = min_u64(w, backend_deadline_ns(ve->be));
-		if (backend_busy(ve->be) && ve->target->next_done_ns)
+		w = min_u64(w, seen_ns(ve, c, evtchn_due_ns(&l->kick)));
+		w = min_u64(w, backend_deadline_ns(l->be));
+		if (backend_busy(l->be) && l->target->next_done_ns)
 			w = min_u64(w,
-				    ve->target->next_done_ns(ve->target_state));
+				    l->target->next_done_ns(l->target_state));
 		break;
 	case VE_SUB:
-		w = min_u64(w, evtchn_due_ns(&ve->handoff));
+		w = min_u64(w, evtchn_due_ns(&l->handoff));
 		break;
 	default:
-		w = min_u64(w, evtchn_due_ns(&ve->defer));
+		w = min_u64(w, evtchn_due_ns(&l->defer));
 		break;
 	}
 	/* Busy until its time: an event waits for the actor to be free. */
@@ -248,14 +282,12 @@ static uint64_t next_wake(struct vengine *ve, enum vengine_actor a)
 }
 
 /*
- * Sets actor @a's wake-up to @w (a new sequence number if it moved) and
+ * Sets actor @c's wake-up to @w (a new sequence number if it moved) and
  * makes it @best if it is earlier, or as early and set before.
  */
-static inline void consider(struct vengine *ve, enum vengine_actor a,
-			    uint64_t w, struct vcpu **best)
+static inline void consider(struct vengine *ve, struct vcpu *c, uint64_t w,
+			    struct vcpu **best)
 {
-	struct vcpu *c = &ve->cpu[a];
-
 	if (w != c->wake) {
 		c->wake = w;
 		c->seq = ve->seq++;
@@ -267,25 +299,41 @@ static inline void consider(struct vengine *ve, enum vengine_actor a,
 		*best = c;
 }
 
+/* Recomputes lane @l's actors' wake-ups, in actor order, into *@best. */
+/* Inlined: the one-queue path is the engine's hot loop. */
+static inline __attribute__((always_inline)) void
+consider_lane(struct vengine *ve, struct ve_lane *l, struct vcpu **best)
+{
+	/* Written out: the frontend is always on, the workers seldom. */
+	consider(ve, &l->cpu[VE_FE], next_wake(ve, l, VE_FE), best);
+	if (l->cpu[VE_BE].on)
+		consider(ve, &l->cpu[VE_BE], next_wake(ve, l, VE_BE), best);
+	if (ve->workers) {
+		for (int a = VE_SUB; a < VE_ACTORS; a++)
+			if (l->cpu[a].on)
+				consider(ve, &l->cpu[a], next_wake(ve, l, a),
+					 best);
+	}
+}
+
 /*
- * Recomputes every actor's wake-up, in actor order (the order of the
- * sequence numbers), and returns the actor to run next: the earliest
- * wake-up, then the earliest set; or -1 if none will ever run.
+ * Recomputes every actor's wake-up, lane by lane and in actor order (the
+ * order of the sequence numbers, so ties go to the lower lane), and
+ * returns the actor to run next: the earliest wake-up, then the earliest
+ * set; or NULL if none will ever run.
  */
-static int reschedule(struct vengine *ve)
+static struct vcpu *reschedule(struct vengine *ve)
 {
 	struct vcpu *best = NULL;
 
-	/* Written out: the frontend is always on, the workers seldom. */
-	consider(ve, VE_FE, next_wake(ve, VE_FE), &best);
-	if (ve->cpu[VE_BE].on)
-		consider(ve, VE_BE, next_wake(ve, VE_BE), &best);
-	if (ve->workers) {
-		for (int a = VE_SUB; a < VE_ACTORS; a++)
-			if (ve->cpu[a].on)
-				consider(ve, a, next_wake(ve, a), &best);
+	if (ve->nr_lanes == 1) {
+		consider_lane(ve, &ve->lanes[0], &best);
+		return best;
 	}
-	return best ? (int)(best - ve->cpu) : -1;
+	for (unsigned int i = 0; i < ve->nr_lanes; i++)
+		if (!ve->lanes[i].done)
+			consider_lane(ve, &ve->lanes[i], &best);
+	return best;
 }
 
 static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
@@ -294,17 +342,22 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 	uint64_t last = 0, same = 0;
 
 	while (!ve->done) {
-		int a = reschedule(ve);
-		struct vcpu *c;
+		struct vcpu *c = reschedule(ve);
+		struct ve_lane *l;
 		uint64_t t0;
 
-		if (a < 0) {
+		if (!c) {
 			/* Nothing will ever happen again: I/O is stuck. */
-			ve->drain_timeout = true;
-			ve->end_ns = ve->cpu[VE_FE].t;
+			for (unsigned int i = 0; i < ve->nr_lanes; i++) {
+				l = &ve->lanes[i];
+				if (!l->done) {
+					l->drain_timeout = true;
+					lane_done(ve, l, l->cpu[VE_FE].t);
+				}
+			}
 			break;
 		}
-		c = &ve->cpu[a];
+		l = c->lane;
 		if (c->t < c->wake)
 			c->t = c->wake;
 		c->poke = NEVER;
@@ -312,12 +365,12 @@ static int run_loop(struct vengine *ve, uint64_t *steps, char *why,
 		ve->cur = c;
 		ve->clock.vt_ns = &c->t;
 		t0 = c->t;
-		if (a == VE_FE)
-			step_frontend(ve);
-		else if (a == VE_BE)
-			step_backend(ve);
+		if (c->actor == VE_FE)
+			step_frontend(ve, l);
+		else if (c->actor == VE_BE)
+			step_backend(ve, l);
 		else
-			step_worker(ve, a);
+			step_worker(ve, l, c->actor);
 		/* Time passes in a step only by charges: its CPU time. */
 		c->busy_ns += c->t - t0;
 		(*steps)++;
@@ -378,6 +431,20 @@ static int check(const struct engine_config *cfg,
 			 "virtual engine runs none (use --engine=thread)");
 		return -EINVAL;
 	}
+	if (cfg->devices > 1 || cfg->jobs) {
+		snprintf(why, why_len,
+			 "--devices=%u: the virtual engine runs one device "
+			 "(allowed: --devices=1, --queues=1..%d; or "
+			 "--engine=thread)",
+			 cfg->devices, ENGINE_MAX_LANES);
+		return -EINVAL;
+	}
+	if (cfg->queues > ENGINE_MAX_LANES) {
+		snprintf(why, why_len,
+			 "--queues=%u: out of range (allowed 1..%d)",
+			 cfg->queues, ENGINE_MAX_LANES);
+		return -EINVAL;
+	}
 	if (cfg->hostile_mutations) {
 		snprintf(why, why_len,
 			 "--hostile: the hostile ring races the run on its "
@@ -396,60 +463,57 @@ static int check(const struct engine_config *cfg,
 	return 0;
 }
 
-static int init_ports(struct vengine *ve, char *why, size_t why_len)
+static int init_ports(struct vengine *ve, struct ve_lane *l, char *why,
+		      size_t why_len)
 {
 	const struct engine_config *cfg = ve->cfg;
 	int rc;
 
-	rc = evtchn_init(&ve->kick, &cfg->evtchn);
+	rc = evtchn_init(&l->kick, &cfg->evtchn);
 	if (rc)
 		goto err;
-	rc = evtchn_init(&ve->irq, &cfg->evtchn);
+	rc = evtchn_init(&l->irq, &cfg->evtchn);
 	if (rc)
 		goto err_fini_kick;
 	/* The workers' ports, as the thread engine's: no latency, no cost. */
-	rc = engine__policy_init(cfg, &ve->clock, &ve->handoff, &ve->defer,
-				 &ve->gate, why, why_len);
+	rc = engine__policy_init(cfg, &ve->clock, &l->handoff, &l->defer,
+				 &l->gate, why, why_len);
 	if (rc) { /* why is set */
-		evtchn_fini(&ve->irq);
-		evtchn_fini(&ve->kick);
+		evtchn_fini(&l->irq);
+		evtchn_fini(&l->kick);
 		return rc;
 	}
 	return 0;
 
 err_fini_kick:
-	evtchn_fini(&ve->kick);
+	evtchn_fini(&l->kick);
 err:
 	snprintf(why, why_len, "event channel: %s", strerror(-rc));
 	return rc;
 }
 
-static void fini_ports(struct vengine *ve)
+static int start_actors(struct vengine *ve, struct ve_lane *l, char *why,
+			size_t why_len)
 {
-	engine__policy_fini(&ve->handoff, &ve->defer, &ve->gate);
-	evtchn_fini(&ve->irq);
-	evtchn_fini(&ve->kick);
-}
-
-static int start_actors(struct vengine *ve, char *why, size_t why_len)
-{
+	const struct engine_config *cfg = ve->cfg;
 	const struct vengine_costs *k = &ve->vc->costs;
 	const struct engine_wiring w = {
-		.sring = ve->sring,
-		.grants = &ve->grants,
-		.kick = &ve->kick,
-		.irq = &ve->irq,
-		.handoff = &ve->handoff,
-		.defer = &ve->defer,
-		.gate = &ve->gate,
-		.wl = ve->wl,
+		.sring = l->sring,
+		.grants = &l->grants,
+		.kick = &l->kick,
+		.irq = &l->irq,
+		.handoff = &l->handoff,
+		.defer = &l->defer,
+		.gate = &l->gate,
+		.wl = l->wl,
 		.clock = &ve->clock,
-		.stamps = ve->stamps,
-		.target = ve->target,
-		.target_state = ve->target_state,
-		.disk_bytes = ve->target->size_bytes(ve->target_state),
-		.iodepth = ve->cfg->iodepth,
-		.complete_ctx = ve->cfg->complete_ctx,
+		.stamps = l->stamps,
+		.target = l->target,
+		.target_state = l->target_state,
+		.disk_bytes = l->target->size_bytes(l->target_state),
+		.iodepth = cfg->iodepth,
+		.complete_ctx = cfg->lane_ctx[l->idx] ? cfg->lane_ctx[l->idx] :
+							cfg->complete_ctx,
 		.submit_cost_ns = k->submit_ns,
 		.split_cost_ns = k->split_ns,
 		.reap_cost_ns = k->reap_ns,
@@ -458,31 +522,198 @@ static int start_actors(struct vengine *ve, char *why, size_t why_len)
 		.flush_cost_ns = k->backend_flush_ns,
 	};
 
-	return engine__start_actors(ve->cfg, &w, &ve->fe, &ve->be, why,
-				    why_len);
+	return engine__start_actors(cfg, &w, &l->fe, &l->be, why, why_len);
 }
 
+/*
+ * Sets up lane @l: its grants, target (a queue of the shared device, or
+ * its own instance), workload slice of @all, ring, ports and actors.
+ * *@disk_bytes gets the target's size.  Returns 0, or -errno with a
+ * reason in @why and l->up saying what to undo.
+ */
+static int lane_init(struct vengine *ve, struct ve_lane *l,
+		     const struct wl_config *all, uint64_t *disk_bytes,
+		     char *why, size_t why_len)
+{
+	const struct engine_config *cfg = ve->cfg;
+	struct target_config tc = cfg->target_cfg;
+	struct devmodel_config model = ve->vc->model;
+	struct wl_config wc = *all;
+	int rc;
+
+	for (int a = 0; a < VE_ACTORS; a++)
+		l->cpu[a] = (struct vcpu){ .t = VENGINE_EPOCH_NS,
+					   .wake = NEVER,
+					   .poke = NEVER,
+					   .lane = l,
+					   .actor = (enum vengine_actor)a };
+	/* Set-up work (a target's init) is charged to nobody in particular. */
+	ve->cur = &l->cpu[VE_BE];
+	ve->clock.vt_ns = &ve->cur->t;
+	rc = grant_table_init(
+		&l->grants,
+		frontend_grant_pages(cfg->ring_order,
+				     engine__indirect_segments(cfg)));
+	if (rc) {
+		snprintf(why, why_len, "grant table: %s", strerror(-rc));
+		return rc;
+	}
+	l->up = VL_GRANTS;
+	tc.depth = ring_entries(cfg->ring_order);
+	tc.clock = &ve->clock;
+	model.store = model.store || cfg->verify;
+	tc.model = &model;
+	tc.shared = ve->shared;
+	rc = engine__open_target(cfg, &tc, &l->target, &l->target_state,
+				 &l->fault, why, why_len);
+	if (rc)
+		return rc;
+	l->up = VL_TARGET;
+	*disk_bytes = l->target->size_bytes(l->target_state);
+	if (wc.size_bytes == 0)
+		wc.size_bytes = *disk_bytes - wc.offset_bytes;
+	if (wc.offset_bytes + wc.size_bytes > *disk_bytes) {
+		snprintf(why, why_len,
+			 "--size=%llu: the I/O region ends beyond the target "
+			 "(%llu bytes)",
+			 (unsigned long long)wc.size_bytes,
+			 (unsigned long long)*disk_bytes);
+		return -EINVAL;
+	}
+	if (ve->nr_lanes > 1) {
+		struct wl_config region = wc;
+
+		rc = engine_lane_workload(&region, l->idx, ve->nr_lanes, &wc,
+					  why, why_len);
+		if (rc)
+			return rc;
+	}
+	rc = wl_create(&wc, &l->wl);
+	if (rc) {
+		snprintf(why, why_len, "workload: %s", strerror(-rc));
+		return rc;
+	}
+	l->up = VL_WL;
+	l->sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(cfg->ring_order));
+	l->stamps = calloc(ring_entries(cfg->ring_order), sizeof(*l->stamps));
+	l->up = VL_RING;
+	if (!l->sring || !l->stamps) {
+		rc = -ENOMEM;
+		snprintf(why, why_len, "shared ring: %s", strerror(-rc));
+		return rc;
+	}
+	ring_sring_init(l->sring, cfg->ring_order);
+	rc = init_ports(ve, l, why, why_len);
+	if (rc)
+		return rc;
+	l->up = VL_PORTS;
+	rc = start_actors(ve, l, why, why_len);
+	if (rc)
+		return rc;
+	l->up = VL_ACTORS;
+	l->cpu[VE_FE].on = true;
+	l->cpu[VE_BE].on = true;
+	l->cpu[VE_SUB].on = cfg->submit_path == FRONTEND_SUBMIT_WORKER;
+	l->cpu[VE_DPC].on = cfg->completion == FRONTEND_COMPLETE_DEFERRED;
+	l->cpu[VE_BE].busy_ns = l->cpu[VE_BE].t - VENGINE_EPOCH_NS;
+	/* The frontend starts the run; the others wait for an event. */
+	l->cpu[VE_FE].poke = VENGINE_EPOCH_NS;
+	return 0;
+}
+
+/* Undoes what lane_init() did of @l. */
+static void lane_fini(struct ve_lane *l)
+{
+	/* The target first: I/O it still holds points into the backend's. */
+	if (l->up >= VL_TARGET)
+		l->target->fini(l->target_state);
+	if (l->up >= VL_ACTORS) {
+		backend_destroy(l->be);
+		frontend_destroy(l->fe);
+	}
+	if (l->up >= VL_PORTS) {
+		engine__policy_fini(&l->handoff, &l->defer, &l->gate);
+		evtchn_fini(&l->irq);
+		evtchn_fini(&l->kick);
+	}
+	if (l->up >= VL_RING) {
+		free(l->stamps);
+		free(l->sring);
+	}
+	if (l->up >= VL_WL)
+		wl_destroy(l->wl);
+	if (l->up >= VL_GRANTS)
+		grant_table_fini(&l->grants);
+	l->up = VL_NONE;
+}
+
+/* One lane's counters into @res: all of them with one lane. */
+static void collect_one(struct vengine *ve, struct ve_lane *l,
+			struct engine_result *res)
+{
+	frontend_stats(l->fe, &res->fe);
+	backend_stats(l->be, &res->be);
+	evtchn_stats(&l->kick, &res->kick);
+	evtchn_stats(&l->irq, &res->irq);
+	evtchn_stats(&l->handoff, &res->handoff);
+	evtchn_stats(&l->defer, &res->defer);
+	if (ve->gated)
+		gate_stats(&l->gate, &res->gate);
+	res->fe_cpu_ns = l->cpu[VE_FE].busy_ns;
+	res->be_cpu_ns = l->cpu[VE_BE].busy_ns;
+	res->sub_cpu_ns = l->cpu[VE_SUB].busy_ns;
+	res->dpc_cpu_ns = l->cpu[VE_DPC].busy_ns;
+	res->end_ns = l->end_ns;
+	res->interrupted = l->interrupted;
+	res->drain_timeout = l->drain_timeout;
+}
+
+/*
+ * The lanes' counters, per lane and summed as the thread engine sums
+ * them; one lane fills the totals only (no "lanes", as before queues).
+ */
 static void collect(struct vengine *ve, struct engine_result *res,
 		    uint64_t disk_bytes)
 {
 	res->start_ns = VENGINE_EPOCH_NS;
-	res->end_ns = ve->end_ns;
-	frontend_stats(ve->fe, &res->fe);
-	backend_stats(ve->be, &res->be);
-	evtchn_stats(&ve->kick, &res->kick);
-	evtchn_stats(&ve->irq, &res->irq);
-	evtchn_stats(&ve->handoff, &res->handoff);
-	evtchn_stats(&ve->defer, &res->defer);
-	if (ve->gated)
-		gate_stats(&ve->gate, &res->gate);
-	res->fe_cpu_ns = ve->cpu[VE_FE].busy_ns;
-	res->be_cpu_ns = ve->cpu[VE_BE].busy_ns;
-	res->sub_cpu_ns = ve->cpu[VE_SUB].busy_ns;
-	res->dpc_cpu_ns = ve->cpu[VE_DPC].busy_ns;
+	if (ve->nr_lanes == 1) {
+		collect_one(ve, &ve->lanes[0], res);
+	} else {
+		res->nr_lanes = ve->nr_lanes;
+		res->nr_fe_threads = ve->nr_lanes;
+		for (unsigned int i = 0; i < ve->nr_lanes; i++) {
+			struct ve_lane *l = &ve->lanes[i];
+			struct engine_lane_result *lr = &res->lanes[i];
+			struct engine_result one = { 0 };
+
+			collect_one(ve, l, &one);
+			lr->fe = one.fe;
+			lr->be = one.be;
+			lr->kick = one.kick;
+			lr->irq = one.irq;
+			lr->fe_cpu_ns = one.fe_cpu_ns;
+			lr->be_cpu_ns = one.be_cpu_ns;
+			engine__sum_frontend(&res->fe, &one.fe, i == 0);
+			engine__sum_backend(&res->be, &one.be, i == 0);
+			engine__sum_evtchn(&res->kick, &one.kick);
+			engine__sum_evtchn(&res->irq, &one.irq);
+			engine__sum_evtchn(&res->handoff, &one.handoff);
+			engine__sum_evtchn(&res->defer, &one.defer);
+			if (ve->gated)
+				engine__sum_gate(&res->gate, &one.gate);
+			res->fe_cpu_ns += one.fe_cpu_ns;
+			res->be_cpu_ns += one.be_cpu_ns;
+			res->sub_cpu_ns += one.sub_cpu_ns;
+			res->dpc_cpu_ns += one.dpc_cpu_ns;
+			if (one.end_ns > res->end_ns)
+				res->end_ns = one.end_ns;
+			res->interrupted |= one.interrupted;
+			res->drain_timeout |= one.drain_timeout;
+		}
+	}
+	for (unsigned int i = 0; i < ve->nr_lanes; i++)
+		engine__sum_fault(&res->fault, ve->lanes[i].fault);
 	res->disk_bytes = disk_bytes;
-	engine__sum_fault(&res->fault, ve->fault);
-	res->interrupted = ve->interrupted;
-	res->drain_timeout = ve->drain_timeout;
 }
 
 int vengine_run(const struct engine_config *cfg,
@@ -490,10 +721,9 @@ int vengine_run(const struct engine_config *cfg,
 		struct vengine_stats *st, char *why, size_t why_len)
 {
 	struct vengine *ve;
-	struct target_config tc = cfg->target_cfg;
-	struct wl_config wc = cfg->workload;
+	unsigned int nr = cfg->queues > 1 ? cfg->queues : 1;
 	struct devmodel_config model = vc->model;
-	uint64_t disk_bytes, steps = 0;
+	uint64_t disk_bytes = 0, steps = 0;
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -502,106 +732,56 @@ int vengine_run(const struct engine_config *cfg,
 	rc = check(cfg, vc, why, why_len);
 	if (rc)
 		return rc;
-	ve = calloc(1, sizeof(*ve));
+	ve = calloc(1, sizeof(*ve) + nr * sizeof(ve->lanes[0]));
 	if (!ve) {
 		snprintf(why, why_len, "virtual engine: out of memory");
 		return -ENOMEM;
 	}
 	ve->cfg = cfg;
 	ve->vc = vc;
+	ve->nr_lanes = nr;
 	/* The time is read and charged inline (vt_ns); see run_loop(). */
 	ve->clock =
 		(struct sim_clock){ .now_ns = ve_now, .charge_ns = ve_charge };
-	for (int a = 0; a < VE_ACTORS; a++)
-		ve->cpu[a] = (struct vcpu){ .t = VENGINE_EPOCH_NS,
-					    .wake = NEVER,
-					    .poke = NEVER };
-	/* Set-up work (a target's init) is charged to nobody in particular. */
-	ve->cur = &ve->cpu[VE_BE];
-	ve->clock.vt_ns = &ve->cur->t;
-	rc = grant_table_init(
-		&ve->grants,
-		frontend_grant_pages(cfg->ring_order,
-				     engine__indirect_segments(cfg)));
-	if (rc) {
-		snprintf(why, why_len, "grant table: %s", strerror(-rc));
-		goto err_free_ve;
-	}
-	tc.depth = ring_entries(cfg->ring_order);
-	tc.clock = &ve->clock;
+	/* Several queues of the model: one device, its channels shared. */
 	model.store = model.store || cfg->verify;
-	tc.model = &model;
-	rc = engine__open_target(cfg, &tc, &ve->target, &ve->target_state,
-				 &ve->fault, why, why_len);
-	if (rc)
-		goto err_fini_grants;
-	disk_bytes = ve->target->size_bytes(ve->target_state);
-	if (wc.size_bytes == 0)
-		wc.size_bytes = disk_bytes - wc.offset_bytes;
-	if (wc.offset_bytes + wc.size_bytes > disk_bytes) {
-		snprintf(why, why_len,
-			 "--size=%llu: the I/O region ends beyond the target "
-			 "(%llu bytes)",
-			 (unsigned long long)wc.size_bytes,
-			 (unsigned long long)disk_bytes);
-		rc = -EINVAL;
-		goto err_close_target;
+	if (nr > 1 && cfg->target == &devmodel_ops) {
+		rc = devmodel_shared_create(&model, cfg->target_cfg.size_bytes,
+					    &ve->shared, why, why_len);
+		if (rc)
+			goto out_free;
 	}
-	rc = wl_create(&wc, &ve->wl);
-	if (rc) {
-		snprintf(why, why_len, "workload: %s", strerror(-rc));
-		goto err_close_target;
+	for (unsigned int i = 0; i < nr; i++) {
+		ve->lanes[i].idx = i;
+		rc = lane_init(ve, &ve->lanes[i], &cfg->workload, &disk_bytes,
+			       why, why_len);
+		if (rc) {
+			if (nr > 1) {
+				char lw[256];
+
+				snprintf(lw, sizeof(lw), "%s", why);
+				snprintf(why, why_len, "queue %u: %s", i, lw);
+			}
+			goto out;
+		}
 	}
-	ve->sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(cfg->ring_order));
-	ve->stamps = calloc(ring_entries(cfg->ring_order), sizeof(*ve->stamps));
-	if (!ve->sring || !ve->stamps) {
-		rc = -ENOMEM;
-		snprintf(why, why_len, "shared ring: %s", strerror(-rc));
-		goto err_free_ring;
-	}
-	ring_sring_init(ve->sring, cfg->ring_order);
-	rc = init_ports(ve, why, why_len);
-	if (rc)
-		goto err_free_ring;
-	rc = start_actors(ve, why, why_len);
-	if (rc)
-		goto err_fini_ports;
 
 	ve->gated = cfg->lock;
 	ve->poll = cfg->evtchn.notify == EVTCHN_NOTIFY_POLL;
 	ve->deadline_ns = cfg->runtime_ns ? VENGINE_EPOCH_NS + cfg->runtime_ns :
 					    NEVER;
-	ve->cpu[VE_FE].on = true;
-	ve->cpu[VE_BE].on = true;
-	ve->cpu[VE_SUB].on = cfg->submit_path == FRONTEND_SUBMIT_WORKER;
-	ve->cpu[VE_DPC].on = cfg->completion == FRONTEND_COMPLETE_DEFERRED;
-	ve->workers = ve->cpu[VE_SUB].on || ve->cpu[VE_DPC].on;
-	ve->cpu[VE_BE].busy_ns = ve->cpu[VE_BE].t - VENGINE_EPOCH_NS;
-	/* The frontend starts the run; the others wait for an event. */
-	ve->cpu[VE_FE].poke = VENGINE_EPOCH_NS;
+	ve->workers = ve->lanes[0].cpu[VE_SUB].on ||
+		      ve->lanes[0].cpu[VE_DPC].on;
 	rc = run_loop(ve, &steps, why, why_len);
 	if (rc == 0)
 		collect(ve, res, disk_bytes);
 	if (st)
 		st->steps = steps;
-
-	/* The target first: I/O it still holds points into the backend's. */
-	ve->target->fini(ve->target_state);
-	ve->target = NULL;
-	backend_destroy(ve->be);
-	frontend_destroy(ve->fe);
-err_fini_ports:
-	fini_ports(ve);
-err_free_ring:
-	free(ve->stamps);
-	free(ve->sring);
-	wl_destroy(ve->wl);
-err_close_target:
-	if (ve->target)
-		ve->target->fini(ve->target_state);
-err_fini_grants:
-	grant_table_fini(&ve->grants);
-err_free_ve:
+out:
+	for (unsigned int i = nr; i-- > 0;)
+		lane_fini(&ve->lanes[i]);
+	devmodel_shared_destroy(ve->shared);
+out_free:
 	free(ve);
 	return rc;
 }

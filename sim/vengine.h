@@ -21,6 +21,13 @@
  * the device model (sim/devmodel.h) finishes each I/O at a virtual time
  * the engine wakes the backend for.
  *
+ * Queues (engine_config.queues > 1): a lane of these actors per queue,
+ * each with its own ring, ports, grants and workload slice
+ * (engine_lane_workload()), all scheduled by the one event queue (ties to
+ * the lower lane) and, with the model target, served by one device
+ * (devmodel_shared_create()).  Devices (engine_config.devices > 1) are
+ * refused: the thread engine only.
+ *
  * vengine_run() fills the thread engine's struct engine_result, so every
  * report, counter and histogram is the same; times are virtual
  * nanoseconds from VENGINE_EPOCH_NS, and an actor's "CPU time" is what

@@ -7,7 +7,8 @@
  * and Little's law, M/D/1 waiting time, interrupt coalescing firing at K
  * responses or after T), a busy actor delaying what it has not handled,
  * the policy workers, verify=crc32c over out-of-order channels, the model
- * file, and the refusals.  Everything runs
+ * file, several queues on one device (per-lane conservation and Little's
+ * law, determinism, the what-if scaling of backends), and the refusals.  Everything runs
  * in this thread; nothing depends on the machine's speed.
  */
 #include <errno.h>
@@ -918,6 +919,146 @@ static void test_model_file(void)
 
 /* ---- Refusals ------------------------------------------------------------ */
 
+/* ---- Queues ---------------------------------------------------------------- */
+
+/*
+ * @q queues of busy_setup() (@seed), a tally per lane in @t[0..q): each
+ * lane's completions go to its own context.
+ */
+static void queues_run(unsigned int q, uint64_t seed, struct tally *t,
+		       struct engine_result *res)
+{
+	struct engine_config ec;
+	struct vengine_config vc;
+	struct tally all;
+
+	busy_setup(&ec, &vc, &all, seed);
+	ec.queues = q;
+	for (unsigned int i = 0; i < q; i++) {
+		t[i] = all;
+		ec.lane_ctx[i] = &t[i];
+	}
+	run_ok(&ec, &vc, res);
+}
+
+/*
+ * Two and four queues: conservation per lane and in total, the I/O
+ * limit split over the lanes as engine_lane_workload() cuts it, Little's
+ * law exact per lane (the frontend's in-flight integral is the sum of
+ * its I/Os' latencies), and the totals the sums of the lanes.
+ */
+static void test_queues_lanes(void)
+{
+	static const unsigned int qs[] = { 2, 4 };
+
+	for (size_t k = 0; k < sizeof(qs) / sizeof(qs[0]); k++) {
+		unsigned int q = qs[k];
+		static struct engine_result res;
+		struct tally t[4];
+		struct engine_config ec;
+		struct vengine_config vc;
+		struct tally all;
+		uint64_t ios = 0, area = 0, be_cpu = 0, end = 0;
+
+		busy_setup(&ec, &vc, &all, 7);
+		queues_run(q, 7, t, &res);
+		CU_ASSERT_EQUAL(res.nr_lanes, q);
+		CU_ASSERT_EQUAL(res.nr_fe_threads, q);
+		for (unsigned int i = 0; i < q; i++) {
+			const struct engine_lane_result *l = &res.lanes[i];
+			struct wl_config wc;
+			char why[128];
+
+			CU_ASSERT_EQUAL_FATAL(
+				engine_lane_workload(&ec.workload, i, q, &wc,
+						     why, sizeof(why)),
+				0);
+			CU_ASSERT(t[i].n > 0);
+			CU_ASSERT_EQUAL(t[i].n * 4096, wc.io_limit_bytes);
+			CU_ASSERT_EQUAL(l->fe.ios_completed, t[i].n);
+			CU_ASSERT_EQUAL(l->fe.ios_issued,
+					l->fe.ios_completed + l->fe.ios_failed);
+			CU_ASSERT_EQUAL(l->fe.inflight, 0);
+			CU_ASSERT_EQUAL(t[i].failed, 0);
+			CU_ASSERT_EQUAL(l->fe.inflight_area_ns,
+					t[i].lat_sum_ns);
+			CU_ASSERT(l->be_cpu_ns > 0 && l->fe_cpu_ns > 0);
+			ios += t[i].n;
+			area += l->fe.inflight_area_ns;
+			be_cpu += l->be_cpu_ns;
+			if (l->fe.last_complete_ns > end)
+				end = l->fe.last_complete_ns;
+		}
+		/* The I/O limit, split exactly; the totals, the sums. */
+		CU_ASSERT_EQUAL(ios, 20000);
+		CU_ASSERT_EQUAL(res.fe.ios_completed, ios);
+		CU_ASSERT_EQUAL(res.fe.inflight_area_ns, area);
+		CU_ASSERT_EQUAL(res.be_cpu_ns, be_cpu);
+		CU_ASSERT_EQUAL(res.fe.last_complete_ns, end);
+		CU_ASSERT(res.end_ns >= end);
+	}
+}
+
+/* Four queues twice: the same, lane by lane; another seed differs. */
+static void test_queues_deterministic(void)
+{
+	static struct engine_result a, b, c;
+	struct tally ta[4], tb[4], tc[4];
+
+	queues_run(4, 7, ta, &a);
+	queues_run(4, 7, tb, &b);
+	queues_run(4, 8, tc, &c);
+	for (unsigned int i = 0; i < 4; i++) {
+		CU_ASSERT_EQUAL(ta[i].hash, tb[i].hash);
+		CU_ASSERT_NOT_EQUAL(ta[i].hash, tc[i].hash);
+	}
+	CU_ASSERT_EQUAL(memcmp(a.lanes, b.lanes, sizeof(a.lanes)), 0);
+	CU_ASSERT_EQUAL(memcmp(&a.fe, &b.fe, sizeof(a.fe)), 0);
+	CU_ASSERT_EQUAL(memcmp(&a.be, &b.be, sizeof(a.be)), 0);
+	CU_ASSERT_EQUAL(a.end_ns, b.end_ns);
+	CU_ASSERT_NOT_EQUAL(a.end_ns, c.end_ns);
+}
+
+/*
+ * The what-if: a device of 1024 channels at a fixed 10 us, and a backend
+ * that costs 2 us per request, so that one queue's backend caps it near
+ * 500k IOPS.  Four queues have four backends: four times the IOPS,
+ * within 2%.  One device of one channel, though, caps any number of
+ * queues at its own rate: the channels are shared.
+ */
+static double whatif_iops(unsigned int q, unsigned int channels)
+{
+	struct engine_config ec;
+	struct vengine_config vc;
+	static struct engine_result res;
+	struct tally t[4];
+
+	setup(&ec, &vc, &t[0], 128, 100000, 10 * US);
+	ec.ring_order = 2;
+	ec.queues = q;
+	vc.model.channels = channels;
+	vc.costs.backend_request_ns = 2 * US;
+	run_ok(&ec, &vc, &res);
+	CU_ASSERT_EQUAL(res.fe.ios_completed, 100000);
+	CU_ASSERT_EQUAL(t[0].n, 100000);
+	return (double)res.fe.ios_completed / elapsed_s(&res);
+}
+
+static void test_queues_whatif(void)
+{
+	double one = whatif_iops(1, 1024), four = whatif_iops(4, 1024);
+
+	/*
+	 * The backend takes the ring's 128 requests in one pass (256 us),
+	 * then waits the 10 us for them: 128 I/Os per 266 us, 481k IOPS.
+	 */
+	CU_ASSERT(fabs(one / (128 / 266e-6) - 1) < 0.01);
+	CU_ASSERT(fabs(four / one / 4 - 1) < 0.02);
+	/* One channel of 10 us: 100k IOPS, however many queues. */
+	CU_ASSERT(fabs(whatif_iops(1, 1) / 100e3 - 1) < 0.02);
+	CU_ASSERT(fabs(whatif_iops(4, 1) / 100e3 - 1) < 0.02);
+}
+
 static void test_refusals(void)
 {
 	struct engine_config ec;
@@ -966,6 +1107,10 @@ static void test_cli_refusals(void)
 		{ "--engine=warp" },
 		{ "--model-channels=0" },
 		{ "--cost-reap=2s" },
+		{ "--engine=virtual", "--target=model", "--devices=2",
+		  "--runtime=1ms" },
+		{ "--engine=virtual", "--target=model", "--queues=17",
+		  "--runtime=1ms" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1010,6 +1155,11 @@ int cu_register(void)
 	CU_ADD_TEST(s, test_channels_order);
 	CU_ADD_TEST(s, test_load_table);
 	CU_ADD_TEST(s, test_model_file);
+	s = CU_add_suite("queues", NULL, NULL);
+	CU_ADD_TEST(s, test_queues_lanes);
+	CU_ADD_TEST(s, test_queues_deterministic);
+	CU_ADD_TEST(s, test_queues_whatif);
+	s = CU_add_suite("refusals", NULL, NULL);
 	CU_ADD_TEST(s, test_refusals);
 	CU_ADD_TEST(s, test_cli_refusals);
 	return 0;
