@@ -547,6 +547,11 @@ static enum bench_bottleneck verdict(const struct bench_config *cfg,
 				     size_t len)
 {
 	unsigned int lanes = res->nr_lanes > 1 ? res->nr_lanes : 1;
+	/* The configured CPU the grant operations cost, per I/O. */
+	double grant_ns = get(ms, "grant_calls_per_io") * cfg->grant_call_ns +
+			  get(ms, "grant_maps_per_io") * cfg->grant_map_ns +
+			  get(ms, "grant_unmaps_per_io") * cfg->grant_unmap_ns +
+			  get(ms, "grant_copies_per_io") * cfg->grant_copy_ns;
 	struct bench_verdict_in in = {
 		.iops = get(ms, "iops"),
 		.lat_mean_ns = get(ms, "lat_mean_ns"),
@@ -580,17 +585,9 @@ static enum bench_bottleneck verdict(const struct bench_config *cfg,
 		.worker_sleeps = get(ms, "submit_worker_sleeps"),
 		.responses_per_dpc = get(ms, "responses_per_deferred_batch"),
 		.dpc_sleeps = get(ms, "deferred_worker_sleeps"),
-		.grant_ns_per_io =
-			get(ms, "grant_calls_per_io") * cfg->grant_call_ns +
-			get(ms, "grant_maps_per_io") * cfg->grant_map_ns +
-			get(ms, "grant_unmaps_per_io") * cfg->grant_unmap_ns +
-			get(ms, "grant_copies_per_io") * cfg->grant_copy_ns,
-		.grant_busy =
-			get(ms, "iops") / 1e9 / lanes *
-			(get(ms, "grant_calls_per_io") * cfg->grant_call_ns +
-			 get(ms, "grant_maps_per_io") * cfg->grant_map_ns +
-			 get(ms, "grant_unmaps_per_io") * cfg->grant_unmap_ns +
-			 get(ms, "grant_copies_per_io") * cfg->grant_copy_ns),
+		.grant_ns_per_io = grant_ns,
+		/* Each lane has its own backend thread. */
+		.grant_busy = get(ms, "iops") / 1e9 / lanes * grant_ns,
 		.grant_maps_per_io = get(ms, "grant_maps_per_io"),
 		.grant_calls_per_io = get(ms, "grant_calls_per_io"),
 		.grants_persistent = cfg->grants == BENCH_GRANTS_PERSISTENT,

@@ -896,6 +896,23 @@ int engine__start_actors(const struct engine_config *cfg,
 	return 0;
 }
 
+int engine__ring_create(unsigned int order, struct blkif_sring **sring,
+			struct sim_stamps **stamps, char *why, size_t why_len)
+{
+	*sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(order));
+	*stamps = calloc(ring_entries(order), sizeof(**stamps));
+	if (!*sring || !*stamps) {
+		free(*sring);
+		free(*stamps);
+		*sring = NULL;
+		*stamps = NULL;
+		snprintf(why, why_len, "shared ring: %s", strerror(ENOMEM));
+		return -ENOMEM;
+	}
+	ring_sring_init(*sring, order);
+	return 0;
+}
+
 int engine__open_target(const struct engine_config *cfg,
 			const struct target_config *tc,
 			const struct target_ops **ops, void **state,
@@ -1102,15 +1119,11 @@ static int lane_init(struct lane *l, char *why, size_t why_len)
 		goto err;
 	}
 	l->up = LANE_WL;
-	l->sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(cfg->ring_order));
-	l->stamps = calloc(ring_entries(cfg->ring_order), sizeof(*l->stamps));
-	l->up = LANE_RING;
-	if (!l->sring || !l->stamps) {
-		rc = -ENOMEM;
-		snprintf(why, why_len, "shared ring: %s", strerror(-rc));
+	rc = engine__ring_create(cfg->ring_order, &l->sring, &l->stamps, why,
+				 why_len);
+	if (rc)
 		goto err;
-	}
-	ring_sring_init(l->sring, cfg->ring_order);
+	l->up = LANE_RING;
 	/* Each lane's latency draws its own, reproducible from the seed. */
 	ec.seed += l->idx;
 	rc = evtchn_init(&l->kick, &ec);
@@ -1321,11 +1334,6 @@ static void add_span(void *dst, const void *src, size_t from, size_t end)
 		d[i] += s[i];
 }
 
-static void add_words(void *dst, const void *src, size_t end)
-{
-	add_span(dst, src, 0, end);
-}
-
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
 	return a > b ? a : b;
@@ -1353,7 +1361,7 @@ void engine__sum_frontend(struct frontend_stats *t,
 		*t = *s;
 		return;
 	}
-	add_words(t, s, offsetof(struct frontend_stats, inflight));
+	add_span(t, s, 0, offsetof(struct frontend_stats, inflight));
 	t->sched_lag_max_ns = max_u64(lag_max, s->sched_lag_max_ns);
 	t->first_submit_ns = s->first_submit_ns &&
 					     (!t0 || s->first_submit_ns < t0) ?
@@ -1381,7 +1389,7 @@ void engine__sum_backend(struct backend_stats *t, const struct backend_stats *s,
 		*t = *s;
 		return;
 	}
-	add_words(t, s, offsetof(struct backend_stats, inflight));
+	add_span(t, s, 0, offsetof(struct backend_stats, inflight));
 	add_span(t, s, offsetof(struct backend_stats, grant_maps), sizeof(*t));
 	t->inflight += s->inflight;
 	if (s->error[0] && (!t->error[0] || (s->dead && !t->dead)))
@@ -1393,7 +1401,7 @@ void engine__sum_evtchn(struct evtchn_stats *t, const struct evtchn_stats *s)
 {
 	uint64_t lag_max = max_u64(t->lag_max_ns, s->lag_max_ns);
 
-	add_words(t, s, sizeof(*t));
+	add_span(t, s, 0, sizeof(*t));
 	t->lag_max_ns = lag_max;
 }
 
@@ -1402,7 +1410,7 @@ void engine__sum_gate(struct gate_stats *t, const struct gate_stats *s)
 	uint64_t wmax = max_u64(t->wait_max_ns, s->wait_max_ns);
 	uint64_t hmax = max_u64(t->hold_max_ns, s->hold_max_ns);
 
-	add_words(t, s, sizeof(*t));
+	add_span(t, s, 0, sizeof(*t));
 	t->wait_max_ns = wmax;
 	t->hold_max_ns = hmax;
 }

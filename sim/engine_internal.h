@@ -71,6 +71,14 @@ int engine__open_target(const struct engine_config *cfg,
 			const struct target_ops **ops, void **state,
 			struct fault **fault, char *why, size_t why_len);
 
+/*
+ * Allocates and initialises a shared ring of @order and its per-id stage
+ * stamps, for one lane of either engine.  Returns 0, or -ENOMEM with a
+ * reason in @why and nothing allocated.  Free both with free().
+ */
+int engine__ring_create(unsigned int order, struct blkif_sring **sring,
+			struct sim_stamps **stamps, char *why, size_t why_len);
+
 /* Adds @f's counters to @sum (nothing if @f is NULL). */
 void engine__sum_fault(struct fault_stats *sum, const struct fault *f);
 

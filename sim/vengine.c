@@ -594,15 +594,11 @@ static int lane_init(struct vengine *ve, struct ve_lane *l,
 		return rc;
 	}
 	l->up = VL_WL;
-	l->sring = aligned_alloc(XEN_PAGE_SIZE, ring_bytes(cfg->ring_order));
-	l->stamps = calloc(ring_entries(cfg->ring_order), sizeof(*l->stamps));
-	l->up = VL_RING;
-	if (!l->sring || !l->stamps) {
-		rc = -ENOMEM;
-		snprintf(why, why_len, "shared ring: %s", strerror(-rc));
+	rc = engine__ring_create(cfg->ring_order, &l->sring, &l->stamps, why,
+				 why_len);
+	if (rc)
 		return rc;
-	}
-	ring_sring_init(l->sring, cfg->ring_order);
+	l->up = VL_RING;
 	rc = init_ports(ve, l, why, why_len);
 	if (rc)
 		return rc;
